@@ -1,0 +1,1 @@
+//! gateway: comes with the platform issue

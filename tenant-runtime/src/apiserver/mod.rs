@@ -1,0 +1,521 @@
+//! The Kubernetes API server of one tenant cluster: HTTP in, store operations out.
+//!
+//! Owns request parsing, discovery, content negotiation, admission (typing, validation,
+//! defaults) and the object verbs. It trusts its caller: in production only the gateway
+//! reaches it, over a Unix socket. It must not know about accounts, tokens or other clusters.
+
+pub mod codec;
+pub mod defaults;
+pub mod discovery;
+pub mod error;
+pub mod meta;
+pub mod objects;
+pub mod protobuf;
+pub mod registry;
+pub mod request;
+pub mod selector;
+pub mod table;
+pub mod validation;
+pub mod watch;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
+use http::{HeaderValue, Method, StatusCode, header};
+use serde_json::json;
+
+use crate::store::sqlite::{SqliteOptions, SqliteStore};
+use crate::store::{ListOptions, Store};
+use error::{ApiError, ApiResult};
+use objects::{Part, Target};
+use registry::Registry;
+use request::{Accept, Endpoint, Query, Verb};
+
+/// The Kubernetes version whose API is served.
+pub const KUBERNETES_VERSION: &str = "v1.36.0";
+
+/// Namespaces every cluster has from the start.
+pub const SYSTEM_NAMESPACES: &[&str] =
+    &["default", "kube-system", "kube-public", "kube-node-lease"];
+
+/// One cluster's API server state.
+pub struct ApiServer {
+    pub store: Arc<dyn Store>,
+    pub registry: Registry,
+    /// How long events are kept.
+    pub event_ttl: Duration,
+}
+
+/// Where to listen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Listen {
+    Tcp(SocketAddr),
+    Unix(PathBuf),
+}
+
+impl std::str::FromStr for Listen {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if let Some(p) = s.strip_prefix("unix:") {
+            if p.is_empty() {
+                return Err("unix: needs a socket path".into());
+            }
+            return Ok(Listen::Unix(PathBuf::from(p)));
+        }
+        s.parse::<SocketAddr>()
+            .map(Listen::Tcp)
+            .map_err(|e| format!("invalid listen address {s:?} (want HOST:PORT or unix:PATH): {e}"))
+    }
+}
+
+impl Listen {
+    /// Only loopback addresses and Unix sockets are safe for a server that trusts its caller.
+    pub fn is_private(&self) -> bool {
+        match self {
+            Listen::Tcp(a) => a.ip().is_loopback(),
+            Listen::Unix(_) => true,
+        }
+    }
+}
+
+/// Options of `kubicle apiserver`.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub data_dir: PathBuf,
+    pub listen: Listen,
+    pub allow_non_loopback: bool,
+    pub event_ttl: Duration,
+}
+
+impl ApiServer {
+    pub fn new(store: Arc<dyn Store>, event_ttl: Duration) -> Arc<Self> {
+        Arc::new(ApiServer {
+            store,
+            registry: Registry::builtin(),
+            event_ttl,
+        })
+    }
+
+    /// Create the system namespaces if missing and resume unfinished namespace deletions.
+    pub async fn bootstrap(self: &Arc<Self>) -> anyhow::Result<()> {
+        let nst = self
+            .registry
+            .lookup("", "v1", "namespaces")
+            .expect("namespaces are served");
+        for ns in SYSTEM_NAMESPACES {
+            if self.store.get(&nst.key(None, ns)).is_none() {
+                let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}}});
+                match objects::create_object(self, &nst, None, obj, false).await {
+                    Ok(_) => {}
+                    Err(e) if e.code == 409 => {}
+                    Err(e) => anyhow::bail!("creating namespace {ns}: {}", e.message),
+                }
+            }
+        }
+        let prefix = nst.list_prefix(None);
+        let res = self
+            .store
+            .list(ListOptions {
+                prefix: &prefix,
+                start_after: None,
+                at_rv: None,
+                limit: None,
+                filter: None,
+            })
+            .map_err(|e| anyhow::anyhow!("listing namespaces: {e}"))?;
+        for r in res.items {
+            if meta::deletion_timestamp(&r.value).is_some() {
+                if let Some(n) = meta::name(&r.value) {
+                    self.namespace_terminating(n);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Start removing everything in a namespace being deleted, then the namespace itself.
+    pub fn namespace_terminating(self: &Arc<Self>, ns: &str) {
+        let s = self.clone();
+        let ns = ns.to_string();
+        tokio::spawn(async move {
+            let nst = s
+                .registry
+                .lookup("", "v1", "namespaces")
+                .expect("namespaces are served");
+            loop {
+                let mut remaining = 0usize;
+                for rt in s
+                    .registry
+                    .all()
+                    .iter()
+                    .filter(|t| t.namespaced && !t.create_only)
+                {
+                    let prefix = rt.list_prefix(Some(&ns));
+                    let Ok(res) = s.store.list(ListOptions {
+                        prefix: &prefix,
+                        start_after: None,
+                        at_rv: None,
+                        limit: None,
+                        filter: None,
+                    }) else {
+                        continue;
+                    };
+                    for r in res.items {
+                        remaining += 1;
+                        if meta::deletion_timestamp(&r.value).is_some() {
+                            continue;
+                        }
+                        let name = meta::name(&r.value).unwrap_or("").to_string();
+                        let t = Target {
+                            rt,
+                            namespace: Some(&ns),
+                            name: &name,
+                        };
+                        let _ = objects::delete_object(&s, &t, &objects::DeleteOptions::default())
+                            .await;
+                    }
+                }
+                if remaining == 0 {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            // Drop our finalizer; the namespace goes once no other finalizer holds it.
+            for _ in 0..16 {
+                let key = nst.key(None, &ns);
+                let Some(cur) = s.store.get(&key) else { return };
+                let mut new = cur.value.clone();
+                new["spec"]["finalizers"] = json!([]);
+                let done = meta::finalizers(&new).is_empty();
+                let res = if done {
+                    s.store.delete(&key, Some(cur.rv)).await.map(|_| ())
+                } else {
+                    s.store.update(&key, Some(cur.rv), new).await.map(|_| ())
+                };
+                match res {
+                    Ok(()) => return,
+                    Err(crate::store::StoreError::Conflict { .. }) => continue,
+                    Err(e) => {
+                        tracing::warn!(namespace = %ns, error = %e, "finalizing namespace");
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    /// Delete events older than the event TTL, now and then.
+    pub fn spawn_event_expiry(self: &Arc<Self>) {
+        let s = self.clone();
+        tokio::spawn(async move {
+            let period = (s.event_ttl / 4).clamp(Duration::from_secs(1), Duration::from_secs(60));
+            loop {
+                tokio::time::sleep(period).await;
+                s.expire_events().await;
+            }
+        });
+    }
+
+    pub async fn expire_events(&self) {
+        let cutoff = jiff::Timestamp::now()
+            - jiff::SignedDuration::try_from(self.event_ttl).unwrap_or_default();
+        for (group, kind) in [("", "Event"), ("events.k8s.io", "Event")] {
+            let Some(rt) = self.registry.by_kind(group, kind) else {
+                continue;
+            };
+            let prefix = rt.list_prefix(None);
+            let old = |r: &crate::store::Revision| {
+                meta::str_field(&r.value, "creationTimestamp")
+                    .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+                    .is_some_and(|t| t < cutoff)
+            };
+            let old_ref: &(dyn Fn(&crate::store::Revision) -> bool + Sync) = &old;
+            let Ok(res) = self.store.list(ListOptions {
+                prefix: &prefix,
+                start_after: None,
+                at_rv: None,
+                limit: None,
+                filter: Some(old_ref),
+            }) else {
+                continue;
+            };
+            for r in res.items {
+                let _ = self.store.delete(&r.key, Some(r.rv)).await;
+            }
+        }
+    }
+}
+
+/// The HTTP application.
+pub fn router(s: Arc<ApiServer>) -> Router {
+    Router::new().fallback(handle).with_state(s)
+}
+
+async fn handle(State(s): State<Arc<ApiServer>>, req: Request) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let res = dispatch(s, req).await;
+    let resp = match res {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    };
+    tracing::debug!(%method, %path, status = resp.status().as_u16(), "request");
+    resp
+}
+
+fn header_str<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
+    req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response {
+    let mut r = (status, text).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r
+}
+
+async fn dispatch(s: Arc<ApiServer>, req: Request) -> ApiResult<Response> {
+    let endpoint = request::parse_path(req.uri().path())?;
+    let q = Query::parse(req.uri().query());
+    let accept = request::accept(header_str(&req, "accept"));
+    let get_only = |m: &Method| {
+        if m == Method::GET || m == Method::HEAD {
+            Ok(())
+        } else {
+            Err(ApiError::method_not_allowed())
+        }
+    };
+    match endpoint {
+        Endpoint::Version => {
+            get_only(req.method())?;
+            Ok(objects::value_response(
+                StatusCode::OK,
+                &version_info(),
+                &[],
+            ))
+        }
+        Endpoint::Health(_) => Ok(plain(StatusCode::OK, "ok")),
+        Endpoint::OpenApiV2 | Endpoint::OpenApiV3Root | Endpoint::OpenApiV3(_) => {
+            Err(ApiError::not_found_path())
+        }
+        Endpoint::CoreVersions => {
+            get_only(req.method())?;
+            if let Accept::Discovery(v) = accept {
+                return Ok(discovery_response(
+                    &discovery::aggregated(&s.registry, true, v),
+                    v,
+                ));
+            }
+            let host = header_str(&req, "host").unwrap_or("127.0.0.1").to_string();
+            Ok(objects::value_response(
+                StatusCode::OK,
+                &discovery::core_versions(&host),
+                &[],
+            ))
+        }
+        Endpoint::Groups => {
+            get_only(req.method())?;
+            if let Accept::Discovery(v) = accept {
+                return Ok(discovery_response(
+                    &discovery::aggregated(&s.registry, false, v),
+                    v,
+                ));
+            }
+            Ok(objects::value_response(
+                StatusCode::OK,
+                &discovery::group_list(&s.registry),
+                &[],
+            ))
+        }
+        Endpoint::Group(g) => {
+            get_only(req.method())?;
+            let v = discovery::group(&s.registry, &g).ok_or_else(ApiError::not_found_path)?;
+            Ok(objects::value_response(StatusCode::OK, &v, &[]))
+        }
+        Endpoint::ResourceList { group, version } => {
+            get_only(req.method())?;
+            let v = discovery::resource_list(&s.registry, &group, &version)
+                .ok_or_else(ApiError::not_found_path)?;
+            Ok(objects::value_response(StatusCode::OK, &v, &[]))
+        }
+        Endpoint::Resource(p) => resource(s, req, p, q, accept).await,
+    }
+}
+
+fn discovery_response(v: &serde_json::Value, version: &str) -> Response {
+    let mut r = (StatusCode::OK, serde_json::to_vec(v).unwrap_or_default()).into_response();
+    if let Ok(ct) = HeaderValue::from_str(&discovery::aggregated_content_type(version)) {
+        r.headers_mut().insert(header::CONTENT_TYPE, ct);
+    }
+    r
+}
+
+pub fn version_info() -> serde_json::Value {
+    json!({
+        "major": "1",
+        "minor": "36",
+        "emulationMajor": "1",
+        "emulationMinor": "36",
+        "minCompatibilityMajor": "1",
+        "minCompatibilityMinor": "35",
+        "gitVersion": format!("{KUBERNETES_VERSION}+kubicle"),
+        "gitCommit": option_env!("KUBICLE_GIT_COMMIT").unwrap_or("unknown"),
+        "gitTreeState": "clean",
+        "buildDate": "1970-01-01T00:00:00Z",
+        "goVersion": "none (kubicle is written in Rust)",
+        "compiler": "rustc",
+        "platform": format!("{}/{}", std::env::consts::OS, if cfg!(target_arch = "x86_64") { "amd64" } else if cfg!(target_arch = "aarch64") { "arm64" } else { std::env::consts::ARCH }),
+    })
+}
+
+async fn resource(
+    s: Arc<ApiServer>,
+    req: Request,
+    p: request::ResourcePath,
+    q: Query,
+    accept: Accept,
+) -> ApiResult<Response> {
+    let rt = s
+        .registry
+        .lookup(&p.group, &p.version, &p.plural)
+        .ok_or_else(ApiError::not_found_path)?;
+    if p.namespace.is_some() && !rt.namespaced {
+        return Err(ApiError::not_found_path());
+    }
+    let user = header_str(&req, "x-remote-user")
+        .unwrap_or("cluster-admin")
+        .to_string();
+    let (parts, body) = req.into_parts();
+    let method = parts.method;
+    let headers = parts.headers;
+    if rt.create_only {
+        if method != Method::POST || p.name.is_some() {
+            return Err(ApiError::method_not_allowed());
+        }
+        return objects::review(&rt, &user, &headers, body, &q).await;
+    }
+    let verb = request::verb(&method, p.name.is_some(), &q)?;
+    let ns = p.namespace.as_deref();
+    if rt.namespaced
+        && ns.is_none()
+        && matches!(
+            verb,
+            Verb::Create
+                | Verb::Get
+                | Verb::Update
+                | Verb::Patch
+                | Verb::Delete
+                | Verb::DeleteCollection
+        )
+    {
+        return Err(ApiError::not_found_path());
+    }
+    let Some(name) = p.name.as_deref() else {
+        return match verb {
+            Verb::List => objects::list(&s, &rt, ns, &q, accept).await,
+            Verb::Watch => {
+                watch::watch(s.clone(), rt.clone(), p.namespace.clone(), None, &q, accept).await
+            }
+            Verb::Create => objects::create(&s, &rt, ns, &q, &headers, body).await,
+            Verb::DeleteCollection => objects::delete_collection(&s, &rt, ns, &q, body).await,
+            _ => Err(ApiError::method_not_allowed()),
+        };
+    };
+    let t = Target {
+        rt: &rt,
+        namespace: ns,
+        name,
+    };
+    match p.subresource.as_deref() {
+        None => match verb {
+            Verb::Get => objects::get(&s, &t, accept, &q),
+            Verb::Watch => {
+                watch::watch(
+                    s.clone(),
+                    rt.clone(),
+                    p.namespace.clone(),
+                    Some(name.to_string()),
+                    &q,
+                    accept,
+                )
+                .await
+            }
+            Verb::Update => objects::update(&s, &t, Part::Main, &q, &headers, body).await,
+            Verb::Patch => objects::patch(&s, &t, Part::Main, &q, &headers, body).await,
+            Verb::Delete => objects::delete(&s, &t, &q, body).await,
+            _ => Err(ApiError::method_not_allowed()),
+        },
+        Some("status") if rt.status => match verb {
+            Verb::Get => objects::get(&s, &t, Accept::Json, &q),
+            Verb::Update => objects::update(&s, &t, Part::Status, &q, &headers, body).await,
+            Verb::Patch => objects::patch(&s, &t, Part::Status, &q, &headers, body).await,
+            _ => Err(ApiError::method_not_allowed()),
+        },
+        Some("scale") if rt.scale => match verb {
+            Verb::Get => objects::get_scale(&s, &t),
+            Verb::Update => objects::write_scale(&s, &t, &q, &headers, body, false).await,
+            Verb::Patch => objects::write_scale(&s, &t, &q, &headers, body, true).await,
+            _ => Err(ApiError::method_not_allowed()),
+        },
+        _ => Err(ApiError::not_found_path()),
+    }
+}
+
+/// Run `kubicle apiserver` until SIGTERM or SIGINT.
+pub async fn serve(opts: ServeOptions) -> anyhow::Result<()> {
+    use anyhow::Context;
+    if !opts.listen.is_private() && !opts.allow_non_loopback {
+        anyhow::bail!(
+            "refusing to listen on {:?}: this server trusts its caller, so it listens only on loopback or a Unix socket (pass --allow-non-loopback to force)",
+            opts.listen
+        );
+    }
+    std::fs::create_dir_all(&opts.data_dir)
+        .with_context(|| format!("creating {}", opts.data_dir.display()))?;
+    let db = opts.data_dir.join("cluster.db");
+    let store = SqliteStore::open(&db, SqliteOptions::default())
+        .map_err(|e| anyhow::anyhow!("opening {}: {e}", db.display()))?;
+    let server = ApiServer::new(store.clone(), opts.event_ttl);
+    server.bootstrap().await?;
+    server.spawn_event_expiry();
+    let app = router(server.clone());
+    let shutdown = async {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("signal handler");
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+    };
+    match &opts.listen {
+        Listen::Tcp(addr) => {
+            let l = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("binding {addr}"))?;
+            tracing::info!(addr = %l.local_addr()?, "kubicle apiserver listening");
+            axum::serve(l, app).with_graceful_shutdown(shutdown).await?;
+        }
+        Listen::Unix(path) => {
+            let _ = std::fs::remove_file(path);
+            let l = tokio::net::UnixListener::bind(path)
+                .with_context(|| format!("binding {}", path.display()))?;
+            tracing::info!(path = %path.display(), "kubicle apiserver listening");
+            axum::serve(l, app).with_graceful_shutdown(shutdown).await?;
+        }
+    }
+    store.close();
+    Ok(())
+}
+
+#[allow(dead_code)]
+fn _assert_body_send(b: Body) -> impl Send {
+    b
+}

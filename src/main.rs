@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
+
 #[derive(Parser)]
 #[command(
     name = "kubicle",
@@ -32,6 +34,15 @@ enum Command {
         /// How long events are kept, in seconds.
         #[arg(long, default_value_t = 3600)]
         event_ttl_seconds: u64,
+    },
+    /// Run the benchmarks recorded in docs/benchmarks.md.
+    Bench {
+        /// Which benchmark.
+        #[arg(value_enum, default_value = "all")]
+        which: bench::Which,
+        /// Multiply the work of each benchmark.
+        #[arg(long, default_value_t = 1)]
+        scale: usize,
     },
 }
 
@@ -63,5 +74,6 @@ fn main() -> anyhow::Result<()> {
                 },
             ))
         }
+        Command::Bench { which, scale } => bench::run(which, scale.max(1)),
     }
 }

@@ -109,6 +109,8 @@ pub struct ApiServer {
     data_dir: PathBuf,
     port: u16,
     child: Option<Child>,
+    /// Set once a panic message already carried the log tail.
+    log_reported: bool,
 }
 
 impl ApiServer {
@@ -126,6 +128,7 @@ impl ApiServer {
             data_dir,
             port: 0,
             child: None,
+            log_reported: false,
         };
         // Another process may take the port between our probe and the server's bind: retry.
         let mut last_error = String::new();
@@ -140,6 +143,7 @@ impl ApiServer {
             }
         }
         server.root.disable_cleanup(true);
+        server.log_reported = true;
         panic!(
             "kubicle apiserver did not become ready: {last_error}\n(data kept in {})\n--- log tail\n{}",
             server.data_dir.display(),
@@ -263,6 +267,7 @@ impl ApiServer {
                 // The old socket may linger for a moment: try again until the deadline.
                 Err(e) if Instant::now() >= deadline => {
                     self.root.disable_cleanup(true);
+                    self.log_reported = true;
                     panic!(
                         "kubicle apiserver did not come back after restart: {e}\n(data kept in {})\n--- log tail\n{}",
                         self.data_dir.display(),
@@ -341,7 +346,7 @@ impl ApiServer {
 impl Drop for ApiServer {
     fn drop(&mut self) {
         self.kill9();
-        if thread::panicking() {
+        if thread::panicking() && !self.log_reported {
             self.root.disable_cleanup(true);
             eprintln!(
                 "kubicle apiserver data kept in {}\n--- apiserver log tail\n{}\n---",

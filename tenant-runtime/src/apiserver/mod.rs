@@ -14,6 +14,7 @@ pub mod protobuf;
 pub mod registry;
 pub mod request;
 pub mod selector;
+pub mod strategic;
 pub mod table;
 pub mod validation;
 pub mod watch;

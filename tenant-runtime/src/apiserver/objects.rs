@@ -18,7 +18,7 @@ use super::request::{Accept, FieldValidation, Query};
 use super::selector::{FieldSelector, LabelSelector};
 use super::table;
 use super::validation;
-use super::{ApiServer, defaults};
+use super::{ApiServer, defaults, strategic};
 use crate::store::{ListOptions, Revision, Rv, StoreError};
 
 /// How many times an unconditional write retries after losing a race.
@@ -95,9 +95,9 @@ pub struct Selectors {
 impl Selectors {
     pub fn parse(rt: &ResourceType, q: &Query) -> ApiResult<Self> {
         let labels = LabelSelector::parse(q.get("labelSelector").unwrap_or(""))
-            .map_err(|e| ApiError::bad_request(format!("unable to parse requirement: {e}")))?;
+            .map_err(|e| ApiError::bad_request(e.to_string()))?;
         let fields = FieldSelector::parse(q.get("fieldSelector").unwrap_or(""))
-            .map_err(|e| ApiError::bad_request(format!("invalid field selector: {e}")))?;
+            .map_err(|e| ApiError::bad_request(e.to_string()))?;
         fields
             .validate_for(rt.group, rt.kind)
             .map_err(|e| ApiError::bad_request(e.to_string()))?;
@@ -685,8 +685,13 @@ pub fn patch_type(headers: &HeaderMap) -> ApiResult<PatchType> {
     }
 }
 
-/// Apply a patch document to a JSON value.
-pub fn apply_patch(pt: PatchType, target: &Value, patch: &Value) -> ApiResult<Value> {
+/// Apply a patch document to a JSON value of the given kind.
+pub fn apply_patch(
+    pt: PatchType,
+    (group, version, kind): (&str, &str, &str),
+    target: &Value,
+    patch: &Value,
+) -> ApiResult<Value> {
     let mut out = target.clone();
     match pt {
         PatchType::Json => {
@@ -700,7 +705,21 @@ pub fn apply_patch(pt: PatchType, target: &Value, patch: &Value) -> ApiResult<Va
                 )
             })?;
         }
-        PatchType::Merge | PatchType::StrategicMerge => {
+        PatchType::StrategicMerge => {
+            let meta = strategic::builtin_meta(group, version, kind).ok_or_else(|| {
+                ApiError::unsupported_media_type("application/strategic-merge-patch+json")
+            })?;
+            out = strategic::apply(target, patch, &meta).map_err(|e| {
+                let code = e.status_code();
+                let reason = match code {
+                    400 => "BadRequest",
+                    422 => "Invalid",
+                    _ => "InternalError",
+                };
+                ApiError::new(code, reason, e.to_string())
+            })?;
+        }
+        PatchType::Merge => {
             if !patch.is_object() {
                 return Err(ApiError::bad_request("a merge patch must be a JSON object"));
             }
@@ -727,7 +746,7 @@ pub async fn patch(
     for _ in 0..MAX_RETRIES {
         warnings.clear();
         let cur = s.store.get(&t.key()).ok_or_else(|| t.not_found())?;
-        let patched = apply_patch(pt, &cur.value, &patch)?;
+        let patched = apply_patch(pt, (t.rt.group, t.rt.version, t.rt.kind), &cur.value, &patch)?;
         let precondition = meta::resource_version(&patched).map_err(ApiError::bad_request)?;
         let explicit = precondition.is_some_and(|rv| rv != cur.rv);
         if explicit {
@@ -1040,7 +1059,7 @@ pub async fn write_scale(
     for _ in 0..MAX_RETRIES {
         let cur = s.store.get(&t.key()).ok_or_else(|| t.not_found())?;
         let scale = match pt {
-            Some(pt) => apply_patch(pt, &scale_of(&cur), &doc)?,
+            Some(pt) => apply_patch(pt, ("autoscaling", "v1", "Scale"), &scale_of(&cur), &doc)?,
             None => doc.clone(),
         };
         let precondition = meta::resource_version(&scale).map_err(ApiError::bad_request)?;

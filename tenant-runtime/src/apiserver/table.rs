@@ -2195,10 +2195,10 @@ fn node_cells(obj: &Value, now: Timestamp) -> Vec<Value> {
                 if !role.is_empty() {
                     roles.push(role);
                 }
-            } else if k == "kubernetes.io/role" {
-                if let Some(v) = v.as_str().filter(|v| !v.is_empty()) {
-                    roles.push(v);
-                }
+            } else if k == "kubernetes.io/role"
+                && let Some(v) = v.as_str().filter(|v| !v.is_empty())
+            {
+                roles.push(v);
             }
         }
     }
@@ -3027,4 +3027,1085 @@ fn api_service_cells(obj: &Value, now: Timestamp) -> Vec<Value> {
         Value::from(available),
         age(obj, now),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn now() -> Timestamp {
+        "2024-06-01T12:00:00Z".parse().unwrap()
+    }
+
+    /// An RFC 3339 time `secs` seconds before `now()`.
+    fn ago(secs: i64) -> String {
+        (now() - SignedDuration::from_secs(secs))
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    }
+
+    fn names(cols: &[Column]) -> Vec<String> {
+        cols.iter().map(|c| c.name.to_string()).collect()
+    }
+
+    fn strs(cells: &[Value]) -> Vec<String> {
+        cells
+            .iter()
+            .map(|c| match c {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn human_duration_boundaries() {
+        let cases: &[(u64, &str)] = &[
+            (0, "0s"),
+            (59, "59s"),
+            (119, "119s"),
+            (120, "2m"),
+            (121, "2m1s"),
+            (599, "9m59s"),
+            (600, "10m"),
+            (3 * 3600 - 1, "179m"),
+            (3 * 3600, "3h"),
+            (3 * 3600 + 4 * 60 + 59, "3h4m"),
+            (8 * 3600 - 1, "7h59m"),
+            (8 * 3600, "8h"),
+            (48 * 3600 - 1, "47h"),
+            (48 * 3600, "2d"),
+            (51 * 3600, "2d3h"),
+            (8 * 86400 - 1, "7d23h"),
+            (8 * 86400, "8d"),
+            (400 * 86400, "400d"),
+            (730 * 86400 - 1, "729d"),
+            (730 * 86400, "2y"),
+            (731 * 86400, "2y1d"),
+            (8 * 365 * 86400 - 1, "7y364d"),
+            (8 * 365 * 86400, "8y"),
+            (20 * 365 * 86400, "20y"),
+        ];
+        for &(secs, want) in cases {
+            assert_eq!(human_duration(Duration::from_secs(secs)), want, "{secs}s");
+        }
+        assert_eq!(human_duration(Duration::from_millis(1999)), "1s");
+        assert_eq!(human_signed_duration(SignedDuration::from_secs(-1)), "0s");
+        assert_eq!(
+            human_signed_duration(SignedDuration::from_millis(-1999)),
+            "0s"
+        );
+        assert_eq!(
+            human_signed_duration(SignedDuration::from_secs(-2)),
+            "<invalid>"
+        );
+    }
+
+    #[test]
+    fn pod_running_with_restarts() {
+        let pod = json!({
+            "metadata": {"name": "web-1", "namespace": "default", "creationTimestamp": ago(3600)},
+            "spec": {
+                "nodeName": "node-a",
+                "containers": [{"name": "app"}, {"name": "proxy"}],
+            },
+            "status": {
+                "phase": "Running",
+                "podIP": "10.0.0.9",
+                "podIPs": [{"ip": "10.0.0.9"}, {"ip": "fd00::9"}],
+                "conditions": [{"type": "Ready", "status": "False"}],
+                "containerStatuses": [
+                    {"name": "app", "ready": true, "restartCount": 0, "state": {"running": {}}},
+                    {
+                        "name": "proxy", "ready": false, "restartCount": 3,
+                        "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                        "lastState": {"terminated": {"exitCode": 1, "finishedAt": ago(300)}},
+                    },
+                ],
+            },
+        });
+        assert_eq!(
+            names(&columns("", "Pod")),
+            [
+                "Name",
+                "Ready",
+                "Status",
+                "Restarts",
+                "Age",
+                "IP",
+                "Node",
+                "Nominated Node",
+                "Readiness Gates"
+            ]
+        );
+        let wide: Vec<i32> = columns("", "Pod").iter().map(|c| c.priority).collect();
+        assert_eq!(wide, [0, 0, 0, 0, 0, 1, 1, 1, 1]);
+        assert_eq!(
+            strs(&cells("", "Pod", &pod, now())),
+            [
+                "web-1",
+                "1/2",
+                "CrashLoopBackOff",
+                "3 (5m ago)",
+                "60m",
+                "10.0.0.9",
+                "node-a",
+                "<none>",
+                "<none>"
+            ]
+        );
+    }
+
+    #[test]
+    fn pod_init_states_and_sidecars() {
+        let initializing = json!({
+            "metadata": {"name": "p"},
+            "spec": {
+                "initContainers": [{"name": "setup"}, {"name": "migrate"}],
+                "containers": [{"name": "app"}],
+            },
+            "status": {
+                "phase": "Pending",
+                "initContainerStatuses": [
+                    {"name": "setup", "restartCount": 0,
+                     "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}},
+                    {"name": "migrate", "restartCount": 0, "state": {"running": {}}},
+                ],
+                "containerStatuses": [
+                    {"name": "app", "restartCount": 0,
+                     "state": {"waiting": {"reason": "PodInitializing"}}},
+                ],
+            },
+        });
+        let c = strs(&cells("", "Pod", &initializing, now()));
+        assert_eq!(c[1], "0/1");
+        assert_eq!(c[2], "Init:1/2");
+        assert_eq!(c[3], "0");
+        assert_eq!(c[4], "<unknown>");
+
+        let failed_init = json!({
+            "metadata": {"name": "p"},
+            "spec": {"initContainers": [{"name": "setup"}], "containers": [{"name": "app"}]},
+            "status": {
+                "phase": "Pending",
+                "initContainerStatuses": [
+                    {"name": "setup", "restartCount": 2,
+                     "state": {"terminated": {"exitCode": 3}}},
+                ],
+            },
+        });
+        let c = strs(&cells("", "Pod", &failed_init, now()));
+        assert_eq!(c[2], "Init:ExitCode:3");
+        assert_eq!(c[3], "2");
+
+        // A started sidecar (restartable init container) counts toward READY and the total.
+        let sidecar = json!({
+            "metadata": {"name": "p"},
+            "spec": {
+                "initContainers": [{"name": "mesh", "restartPolicy": "Always"}],
+                "containers": [{"name": "app"}],
+            },
+            "status": {
+                "phase": "Running",
+                "conditions": [{"type": "Initialized", "status": "True"},
+                               {"type": "Ready", "status": "True"}],
+                "initContainerStatuses": [
+                    {"name": "mesh", "ready": true, "started": true, "restartCount": 1,
+                     "state": {"running": {}},
+                     "lastState": {"terminated": {"exitCode": 137, "finishedAt": ago(30)}}},
+                ],
+                "containerStatuses": [
+                    {"name": "app", "ready": true, "restartCount": 0, "state": {"running": {}}},
+                ],
+            },
+        });
+        let c = strs(&cells("", "Pod", &sidecar, now()));
+        assert_eq!(&c[1..4], ["2/2", "Running", "1 (30s ago)"]);
+    }
+
+    #[test]
+    fn pod_terminal_and_terminating() {
+        let completed = json!({
+            "metadata": {"name": "job-x"},
+            "spec": {"containers": [{"name": "main"}]},
+            "status": {
+                "phase": "Succeeded",
+                "containerStatuses": [{"name": "main", "ready": false, "restartCount": 0,
+                    "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}}],
+            },
+        });
+        assert_eq!(strs(&cells("", "Pod", &completed, now()))[2], "Completed");
+        let t = table(
+            "",
+            "Pod",
+            &[&completed],
+            json!({}),
+            IncludeObject::None,
+            now(),
+        );
+        assert_eq!(t["rows"][0]["conditions"][0]["type"], "Completed");
+        assert_eq!(t["rows"][0]["conditions"][0]["reason"], "Succeeded");
+        assert!(t["rows"][0].get("object").is_none());
+
+        let killed = json!({
+            "metadata": {"name": "p"},
+            "spec": {"containers": [{"name": "main"}]},
+            "status": {"phase": "Running", "containerStatuses": [{"name": "main",
+                "state": {"terminated": {"exitCode": 137, "signal": 9}}}]},
+        });
+        assert_eq!(strs(&cells("", "Pod", &killed, now()))[2], "Signal:9");
+
+        let terminating = json!({
+            "metadata": {"name": "p", "deletionTimestamp": ago(1)},
+            "spec": {"containers": [{"name": "main"}]},
+            "status": {"phase": "Running"},
+        });
+        assert_eq!(
+            strs(&cells("", "Pod", &terminating, now()))[2],
+            "Terminating"
+        );
+
+        let gated = json!({
+            "metadata": {"name": "p"},
+            "spec": {"containers": [{"name": "main"}],
+                     "readinessGates": [{"conditionType": "lb/ready"}, {"conditionType": "x"}]},
+            "status": {"phase": "Pending", "conditions": [
+                {"type": "PodScheduled", "status": "False", "reason": "SchedulingGated"},
+                {"type": "lb/ready", "status": "True"},
+            ]},
+        });
+        let c = strs(&cells("", "Pod", &gated, now()));
+        assert_eq!(c[2], "SchedulingGated");
+        assert_eq!(c[8], "1/2");
+    }
+
+    #[test]
+    fn deployment_cells_and_selector() {
+        let d = json!({
+            "metadata": {"name": "web", "creationTimestamp": ago(2 * 86400 + 3 * 3600)},
+            "spec": {
+                "replicas": 3,
+                "selector": {
+                    "matchLabels": {"app": "web"},
+                    "matchExpressions": [
+                        {"key": "tier", "operator": "In", "values": ["front", "api"]},
+                        {"key": "canary", "operator": "DoesNotExist"},
+                    ],
+                },
+                "template": {"spec": {"containers": [
+                    {"name": "nginx", "image": "nginx:1.27"},
+                    {"name": "log", "image": "busybox"},
+                ]}},
+            },
+            "status": {"readyReplicas": 2, "updatedReplicas": 3, "availableReplicas": 2},
+        });
+        assert_eq!(
+            names(&columns("apps", "Deployment")),
+            [
+                "Name",
+                "Ready",
+                "Up-to-date",
+                "Available",
+                "Age",
+                "Containers",
+                "Images",
+                "Selector"
+            ]
+        );
+        let c = cells("apps", "Deployment", &d, now());
+        assert_eq!(
+            c,
+            [
+                json!("web"),
+                json!("2/3"),
+                json!(3),
+                json!(2),
+                json!("2d3h"),
+                json!("nginx,log"),
+                json!("nginx:1.27,busybox"),
+                json!("app=web,!canary,tier in (api,front)"),
+            ]
+        );
+        // Replicas default to 1; a missing status reads as zero.
+        let bare = json!({"metadata": {"name": "x"}, "spec": {"template": {"spec": {}}}});
+        let c = strs(&cells("apps", "Deployment", &bare, now()));
+        assert_eq!(&c[1..5], ["0/1", "0", "0", "<unknown>"]);
+        assert_eq!(c[7], "");
+    }
+
+    #[test]
+    fn replica_set_and_job_and_cronjob() {
+        let rs = json!({
+            "metadata": {"name": "web-abc"},
+            "spec": {"replicas": 2, "selector": {}, "template": {"spec": {"containers": []}}},
+            "status": {"replicas": 2, "readyReplicas": 1},
+        });
+        let c = cells("apps", "ReplicaSet", &rs, now());
+        assert_eq!(&c[1..4], [json!(2), json!(2), json!(1)]);
+        assert_eq!(c[7], "<none>");
+
+        let job = json!({
+            "metadata": {"name": "pi", "creationTimestamp": ago(600)},
+            "spec": {"completions": 3, "parallelism": 2,
+                     "selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": "u1"}},
+                     "template": {"spec": {"containers": [{"name": "pi", "image": "perl"}]}}},
+            "status": {"succeeded": 1, "startTime": ago(590)},
+        });
+        assert_eq!(
+            strs(&cells("batch", "Job", &job, now())),
+            [
+                "pi",
+                "Running",
+                "1/3",
+                "9m50s",
+                "10m",
+                "pi",
+                "perl",
+                "batch.kubernetes.io/controller-uid=u1"
+            ]
+        );
+        let done = json!({
+            "metadata": {"name": "pi"},
+            "spec": {"parallelism": 4, "template": {"spec": {}}},
+            "status": {"succeeded": 1, "startTime": ago(100), "completionTime": ago(40),
+                       "conditions": [{"type": "Complete", "status": "True"}]},
+        });
+        let c = strs(&cells("batch", "Job", &done, now()));
+        assert_eq!(&c[1..4], ["Complete", "1/1 of 4", "60s"]);
+
+        let cj = json!({
+            "metadata": {"name": "nightly", "creationTimestamp": ago(86400)},
+            "spec": {"schedule": "0 3 * * *", "suspend": false,
+                     "jobTemplate": {"spec": {"template": {"spec": {
+                         "containers": [{"name": "c", "image": "alpine"}]}}}}},
+            "status": {"active": [{"name": "nightly-1"}], "lastScheduleTime": ago(3600 * 9)},
+        });
+        assert_eq!(
+            cells("batch", "CronJob", &cj, now()),
+            [
+                json!("nightly"),
+                json!("0 3 * * *"),
+                json!("<none>"),
+                json!("False"),
+                json!(1),
+                json!("9h"),
+                json!("24h"),
+                json!("c"),
+                json!("alpine"),
+                json!("<none>"),
+            ]
+        );
+    }
+
+    #[test]
+    fn services() {
+        let node_port = json!({
+            "metadata": {"name": "web", "creationTimestamp": ago(45)},
+            "spec": {
+                "type": "NodePort",
+                "clusterIP": "10.96.0.10",
+                "clusterIPs": ["10.96.0.10"],
+                "ports": [
+                    {"port": 80, "protocol": "TCP", "nodePort": 30080},
+                    {"port": 53, "protocol": "UDP"},
+                ],
+                "selector": {"tier": "front", "app": "web"},
+            },
+        });
+        assert_eq!(
+            names(&columns("", "Service")),
+            [
+                "Name",
+                "Type",
+                "Cluster-IP",
+                "External-IP",
+                "Port(s)",
+                "Age",
+                "Selector"
+            ]
+        );
+        assert_eq!(
+            strs(&cells("", "Service", &node_port, now())),
+            [
+                "web",
+                "NodePort",
+                "10.96.0.10",
+                "<none>",
+                "80:30080/TCP,53/UDP",
+                "45s",
+                "app=web,tier=front"
+            ]
+        );
+        let lb = json!({
+            "metadata": {"name": "lb"},
+            "spec": {"type": "LoadBalancer", "clusterIPs": ["10.96.0.11"], "ports": []},
+        });
+        let c = strs(&cells("", "Service", &lb, now()));
+        assert_eq!(&c[3..5], ["<pending>", "<none>"]);
+        let lb_ready = json!({
+            "metadata": {"name": "lb"},
+            "spec": {"type": "LoadBalancer", "externalIPs": ["1.1.1.1"]},
+            "status": {"loadBalancer": {"ingress": [
+                {"ip": "203.0.113.7"}, {"hostname": "lb.example.com"}]}},
+        });
+        assert_eq!(
+            strs(&cells("", "Service", &lb_ready, now()))[3],
+            "203.0.113.7,lb.example.com,1.1.1.1"
+        );
+        let external = json!({
+            "metadata": {"name": "ext"},
+            "spec": {"type": "ExternalName", "externalName": "db.example.com"},
+        });
+        let c = strs(&cells("", "Service", &external, now()));
+        assert_eq!(&c[1..4], ["ExternalName", "<none>", "db.example.com"]);
+    }
+
+    #[test]
+    fn secrets_configmaps_namespaces_serviceaccounts() {
+        let secret = json!({
+            "metadata": {"name": "tls", "creationTimestamp": ago(10 * 86400)},
+            "type": "kubernetes.io/tls",
+            "data": {"tls.crt": "eA==", "tls.key": "eQ=="},
+        });
+        assert_eq!(
+            names(&columns("", "Secret")),
+            ["Name", "Type", "Data", "Age"]
+        );
+        assert_eq!(
+            cells("", "Secret", &secret, now()),
+            [
+                json!("tls"),
+                json!("kubernetes.io/tls"),
+                json!(2),
+                json!("10d")
+            ]
+        );
+        let cm =
+            json!({"metadata": {"name": "cfg"}, "data": {"a": "1"}, "binaryData": {"b": "Ag=="}});
+        assert_eq!(
+            cells("", "ConfigMap", &cm, now()),
+            [json!("cfg"), json!(2), json!("<unknown>")]
+        );
+        let ns = json!({"metadata": {"name": "dev", "creationTimestamp": ago(5)},
+                        "status": {"phase": "Active"}});
+        assert_eq!(
+            strs(&cells("", "Namespace", &ns, now())),
+            ["dev", "Active", "5s"]
+        );
+        let sa = json!({"metadata": {"name": "default"}});
+        assert_eq!(cells("", "ServiceAccount", &sa, now())[1], json!(0));
+    }
+
+    #[test]
+    fn events_core_and_events_k8s_io() {
+        let core = json!({
+            "metadata": {"name": "web-1.17a", "namespace": "default"},
+            "involvedObject": {"kind": "Pod", "name": "web-1", "fieldPath": "spec.containers{app}"},
+            "reason": "BackOff",
+            "message": "Back-off restarting failed container\n",
+            "type": "Warning",
+            "source": {"component": "kubelet", "host": "node-a"},
+            "firstTimestamp": ago(600),
+            "lastTimestamp": ago(20),
+            "count": 7,
+        });
+        assert_eq!(
+            names(&columns("", "Event")),
+            [
+                "Last Seen",
+                "Type",
+                "Reason",
+                "Object",
+                "Subobject",
+                "Source",
+                "Message",
+                "First Seen",
+                "Count",
+                "Name"
+            ]
+        );
+        let event_cols = columns("", "Event");
+        assert_eq!(event_cols[9].format, "name");
+        assert_eq!(event_cols[9].priority, 1);
+        assert_eq!(
+            cells("", "Event", &core, now()),
+            [
+                json!("20s"),
+                json!("Warning"),
+                json!("BackOff"),
+                json!("pod/web-1"),
+                json!("spec.containers{app}"),
+                json!("kubelet, node-a"),
+                json!("Back-off restarting failed container"),
+                json!("10m"),
+                json!(7),
+                json!("web-1.17a"),
+            ]
+        );
+        // events.k8s.io/v1 spelling, singleton without count, event time only.
+        let new_api = json!({
+            "metadata": {"name": "e2"},
+            "regarding": {"kind": "Node", "name": "node-a"},
+            "note": "Node is ready",
+            "reason": "NodeReady",
+            "type": "Normal",
+            "eventTime": "2024-06-01T11:59:00.123456Z",
+            "reportingController": "node-controller",
+        });
+        let c = strs(&cells("events.k8s.io", "Event", &new_api, now()));
+        assert_eq!(
+            c,
+            [
+                "59s",
+                "Normal",
+                "NodeReady",
+                "node/node-a",
+                "",
+                "node-controller",
+                "Node is ready",
+                "59s",
+                "1",
+                "e2"
+            ]
+        );
+        let series = json!({
+            "metadata": {"name": "e3"},
+            "involvedObject": {"kind": "Deployment"},
+            "eventTime": ago(3600),
+            "series": {"count": 4, "lastObservedTime": ago(2)},
+        });
+        let c = strs(&cells("", "Event", &series, now()));
+        assert_eq!(
+            (&*c[0], &*c[3], &*c[7], &*c[8]),
+            ("2s", "deployment", "60m", "4")
+        );
+    }
+
+    #[test]
+    fn nodes_and_storage() {
+        let node = json!({
+            "metadata": {"name": "n1", "labels": {
+                "node-role.kubernetes.io/control-plane": "",
+                "node-role.kubernetes.io/worker": "",
+                "kubernetes.io/hostname": "n1"}},
+            "spec": {"unschedulable": true},
+            "status": {
+                "conditions": [{"type": "Ready", "status": "True"}],
+                "addresses": [{"type": "InternalIP", "address": "192.168.1.5"}],
+                "nodeInfo": {"kubeletVersion": "v1.36.0", "osImage": "Debian"},
+            },
+        });
+        assert_eq!(
+            strs(&cells("", "Node", &node, now())),
+            [
+                "n1",
+                "Ready,SchedulingDisabled",
+                "control-plane,worker",
+                "<unknown>",
+                "v1.36.0",
+                "192.168.1.5",
+                "<none>",
+                "Debian",
+                "<unknown>",
+                "<unknown>"
+            ]
+        );
+        let pvc = json!({
+            "metadata": {"name": "data"},
+            "spec": {"volumeName": "pv-1", "storageClassName": "local",
+                     "resources": {"requests": {"storage": "1Gi"}}},
+            "status": {"phase": "Bound", "capacity": {"storage": "2Gi"},
+                       "accessModes": ["ReadWriteOnce", "ReadWriteOncePod"]},
+        });
+        assert_eq!(
+            strs(&cells("", "PersistentVolumeClaim", &pvc, now())),
+            [
+                "data",
+                "Bound",
+                "pv-1",
+                "2Gi",
+                "RWO,RWOP",
+                "local",
+                "<unset>",
+                "<unknown>",
+                "<unset>"
+            ]
+        );
+        let sc = json!({
+            "metadata": {"name": "local", "annotations": {
+                "storageclass.kubernetes.io/is-default-class": "true"}},
+            "provisioner": "rancher.io/local-path",
+            "volumeBindingMode": "WaitForFirstConsumer",
+        });
+        assert_eq!(
+            cells("storage.k8s.io", "StorageClass", &sc, now()),
+            [
+                json!("local (default)"),
+                json!("rancher.io/local-path"),
+                json!("Delete"),
+                json!("WaitForFirstConsumer"),
+                json!(false),
+                json!("<unknown>"),
+            ]
+        );
+    }
+
+    #[test]
+    fn misc_builtin_kinds() {
+        let rb = json!({
+            "metadata": {"name": "rb"},
+            "roleRef": {"kind": "ClusterRole", "name": "view"},
+            "subjects": [
+                {"kind": "User", "name": "alice"},
+                {"kind": "ServiceAccount", "name": "bot", "namespace": "ci"},
+                {"kind": "Group", "name": "devs"},
+                {"kind": "User", "name": "bob"},
+            ],
+        });
+        assert_eq!(
+            strs(&cells(
+                "rbac.authorization.k8s.io",
+                "RoleBinding",
+                &rb,
+                now()
+            )),
+            [
+                "rb",
+                "ClusterRole/view",
+                "<unknown>",
+                "alice, bob",
+                "devs",
+                "ci:bot"
+            ]
+        );
+        let pdb = json!({"metadata": {"name": "p"}, "spec": {"minAvailable": "50%"},
+                         "status": {"disruptionsAllowed": 1}});
+        assert_eq!(
+            cells("policy", "PodDisruptionBudget", &pdb, now())[1..4],
+            [json!("50%"), json!("N/A"), json!(1)]
+        );
+        let hpa = json!({
+            "metadata": {"name": "web"},
+            "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "web"},
+                     "minReplicas": 1, "maxReplicas": 5,
+                     "metrics": [
+                        {"type": "Resource", "resource": {"name": "cpu",
+                            "target": {"type": "Utilization", "averageUtilization": 80}}},
+                        {"type": "Resource", "resource": {"name": "memory",
+                            "target": {"type": "AverageValue", "averageValue": "500Mi"}}},
+                        {"type": "Pods", "pods": {"metric": {"name": "qps"},
+                            "target": {"type": "AverageValue", "averageValue": "10"}}},
+                     ]},
+            "status": {"currentReplicas": 2, "currentMetrics": [
+                {"type": "Resource", "resource": {"name": "cpu",
+                    "current": {"averageUtilization": 35, "averageValue": "120m"}}},
+            ]},
+        });
+        assert_eq!(
+            cells("autoscaling", "HorizontalPodAutoscaler", &hpa, now())[1..6],
+            [
+                json!("Deployment/web"),
+                json!("cpu: 35%/80%, memory: <unknown>/500Mi + 1 more..."),
+                json!("1"),
+                json!(5),
+                json!(2)
+            ]
+        );
+        let hpa_v1 = json!({"metadata": {"name": "w"},
+            "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "w"}, "maxReplicas": 3,
+                     "targetCPUUtilizationPercentage": 50}});
+        assert_eq!(
+            cells("autoscaling", "HorizontalPodAutoscaler", &hpa_v1, now())[2..4],
+            [json!("cpu: <unknown>/50%"), json!("<unset>")]
+        );
+        let ing = json!({
+            "metadata": {"name": "ing"},
+            "spec": {"ingressClassName": "nginx", "tls": [{}], "rules": [
+                {"host": "a.example.com"}, {"host": "b.example.com"}, {},
+                {"host": "c.example.com"}, {"host": "d.example.com"}]},
+            "status": {"loadBalancer": {"ingress": [{"ip": "10.0.0.1"}]}},
+        });
+        assert_eq!(
+            strs(&cells("networking.k8s.io", "Ingress", &ing, now()))[1..5],
+            [
+                "nginx",
+                "a.example.com,b.example.com,c.example.com + 2 more...",
+                "10.0.0.1",
+                "80, 443"
+            ]
+        );
+        let ep = json!({"metadata": {"name": "web"}, "subsets": [
+            {"addresses": [{"ip": "10.0.0.1"}, {"ip": "10.0.0.2"}],
+             "ports": [{"port": 80}, {"port": 443}]},
+            {"addresses": [{"ip": "fd00::1"}]},
+        ]});
+        assert_eq!(
+            cells("", "Endpoints", &ep, now())[1],
+            "10.0.0.1:80,10.0.0.2:80,10.0.0.1:443 + 2 more..."
+        );
+        let eps = json!({"metadata": {"name": "web-x"}, "addressType": "IPv4",
+            "ports": [{"port": 80}, {"name": "metrics"}], "endpoints": []});
+        assert_eq!(
+            strs(&cells("discovery.k8s.io", "EndpointSlice", &eps, now()))[1..4],
+            ["IPv4", "80,metrics", "<unset>"]
+        );
+        let rq = json!({"metadata": {"name": "q"}, "status": {
+            "hard": {"pods": "10", "limits.cpu": "4", "requests.cpu": "2"},
+            "used": {"pods": "3", "requests.cpu": "500m"}}});
+        assert_eq!(
+            cells("", "ResourceQuota", &rq, now())[1..3],
+            [
+                json!("pods: 3/10, requests.cpu: 500m/2"),
+                json!("limits.cpu: 0/4")
+            ]
+        );
+        let csr = json!({"metadata": {"name": "c"},
+            "spec": {"signerName": "kubernetes.io/kube-apiserver-client",
+                     "username": "alice", "expirationSeconds": 86400},
+            "status": {"conditions": [{"type": "Approved"}], "certificate": "Zm9v"}});
+        assert_eq!(
+            strs(&cells(
+                "certificates.k8s.io",
+                "CertificateSigningRequest",
+                &csr,
+                now()
+            ))[2..6],
+            [
+                "kubernetes.io/kube-apiserver-client",
+                "alice",
+                "24h",
+                "Approved,Issued"
+            ]
+        );
+        let cr = json!({"metadata": {"name": "web-7d9", "ownerReferences": [
+            {"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "web", "controller": true}]},
+            "revision": 2});
+        assert_eq!(
+            cells("apps", "ControllerRevision", &cr, now())[1..3],
+            [json!("statefulset.apps/web"), json!(2)]
+        );
+        let api = json!({"metadata": {"name": "v1beta1.metrics.k8s.io"},
+            "spec": {"service": {"namespace": "kube-system", "name": "metrics-server"}},
+            "status": {"conditions": [{"type": "Available", "status": "False",
+                                       "reason": "MissingEndpoints"}]}});
+        assert_eq!(
+            strs(&cells("apiregistration.k8s.io", "APIService", &api, now()))[1..3],
+            ["kube-system/metrics-server", "False (MissingEndpoints)"]
+        );
+        let local = json!({"metadata": {"name": "v1.apps"},
+            "status": {"conditions": [{"type": "Available", "status": "True", "reason": "Local"}]}});
+        assert_eq!(
+            strs(&cells(
+                "apiregistration.k8s.io",
+                "APIService",
+                &local,
+                now()
+            ))[1..3],
+            ["Local", "True"]
+        );
+    }
+
+    #[test]
+    fn every_builtin_printer_has_matching_cell_count() {
+        let kinds: &[(&str, &str)] = &[
+            ("", "Pod"),
+            ("", "PodTemplate"),
+            ("", "ReplicationController"),
+            ("", "Service"),
+            ("", "Endpoints"),
+            ("", "Node"),
+            ("", "Event"),
+            ("events.k8s.io", "Event"),
+            ("", "Namespace"),
+            ("", "Secret"),
+            ("", "ServiceAccount"),
+            ("", "PersistentVolume"),
+            ("", "PersistentVolumeClaim"),
+            ("", "ComponentStatus"),
+            ("", "ConfigMap"),
+            ("", "ResourceQuota"),
+            ("", "LimitRange"),
+            ("apps", "Deployment"),
+            ("apps", "ReplicaSet"),
+            ("apps", "StatefulSet"),
+            ("apps", "DaemonSet"),
+            ("apps", "ControllerRevision"),
+            ("batch", "Job"),
+            ("batch", "CronJob"),
+            ("autoscaling", "HorizontalPodAutoscaler"),
+            ("autoscaling", "Scale"),
+            ("policy", "PodDisruptionBudget"),
+            ("networking.k8s.io", "Ingress"),
+            ("networking.k8s.io", "IngressClass"),
+            ("networking.k8s.io", "NetworkPolicy"),
+            ("networking.k8s.io", "ServiceCIDR"),
+            ("networking.k8s.io", "IPAddress"),
+            ("discovery.k8s.io", "EndpointSlice"),
+            ("rbac.authorization.k8s.io", "Role"),
+            ("rbac.authorization.k8s.io", "ClusterRole"),
+            ("rbac.authorization.k8s.io", "RoleBinding"),
+            ("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+            ("certificates.k8s.io", "CertificateSigningRequest"),
+            ("certificates.k8s.io", "ClusterTrustBundle"),
+            ("coordination.k8s.io", "Lease"),
+            ("coordination.k8s.io", "LeaseCandidate"),
+            ("storage.k8s.io", "StorageClass"),
+            ("storage.k8s.io", "VolumeAttributesClass"),
+            ("storage.k8s.io", "VolumeAttachment"),
+            ("storage.k8s.io", "CSINode"),
+            ("storage.k8s.io", "CSIDriver"),
+            ("storage.k8s.io", "CSIStorageCapacity"),
+            ("scheduling.k8s.io", "PriorityClass"),
+            ("node.k8s.io", "RuntimeClass"),
+            (
+                "admissionregistration.k8s.io",
+                "MutatingWebhookConfiguration",
+            ),
+            (
+                "admissionregistration.k8s.io",
+                "ValidatingWebhookConfiguration",
+            ),
+            ("admissionregistration.k8s.io", "ValidatingAdmissionPolicy"),
+            (
+                "admissionregistration.k8s.io",
+                "ValidatingAdmissionPolicyBinding",
+            ),
+            ("admissionregistration.k8s.io", "MutatingAdmissionPolicy"),
+            (
+                "admissionregistration.k8s.io",
+                "MutatingAdmissionPolicyBinding",
+            ),
+            ("flowcontrol.apiserver.k8s.io", "FlowSchema"),
+            ("flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration"),
+            ("internal.apiserver.k8s.io", "StorageVersion"),
+            ("storagemigration.k8s.io", "StorageVersionMigration"),
+            ("resource.k8s.io", "DeviceClass"),
+            ("resource.k8s.io", "ResourceClaim"),
+            ("resource.k8s.io", "ResourceClaimTemplate"),
+            ("resource.k8s.io", "ResourceSlice"),
+            ("apiextensions.k8s.io", "CustomResourceDefinition"),
+            ("apiregistration.k8s.io", "APIService"),
+            ("example.com", "Widget"),
+        ];
+        let empty = json!({});
+        let minimal = json!({"metadata": {"name": "x", "creationTimestamp": ago(61)},
+                             "spec": {}, "status": {}});
+        for (group, kind) in kinds {
+            let cols = columns(group, kind);
+            assert!(cols.iter().any(|c| c.format == "name"
+                || *kind == "Scale"
+                || *kind == "StorageVersionMigration"));
+            for obj in [&empty, &minimal] {
+                assert_eq!(
+                    cells(group, kind, obj, now()).len(),
+                    cols.len(),
+                    "{group}/{kind}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn fallback_tables() {
+        // A built-in kind served with the generic table: name and creation time.
+        assert_eq!(
+            names(&columns("rbac.authorization.k8s.io", "ClusterRole")),
+            ["Name", "Created At"]
+        );
+        assert_eq!(
+            columns("rbac.authorization.k8s.io", "ClusterRole")[1].type_,
+            "date"
+        );
+        let role = json!({"metadata": {"name": "admin",
+                                       "creationTimestamp": "2024-05-01T08:30:00Z"}});
+        assert_eq!(
+            cells("rbac.authorization.k8s.io", "ClusterRole", &role, now()),
+            [json!("admin"), json!("2024-05-01T08:30:00Z")]
+        );
+        assert_eq!(
+            cells("", "LimitRange", &json!({"metadata": {"name": "l"}}), now())[1],
+            "0001-01-01T00:00:00Z"
+        );
+        // A custom resource without printer columns: name and age.
+        assert_eq!(names(&columns("example.com", "Widget")), ["Name", "Age"]);
+        let widget = json!({"metadata": {"name": "w1", "creationTimestamp": ago(7200)}});
+        assert_eq!(
+            cells("example.com", "Widget", &widget, now()),
+            [json!("w1"), json!("120m")]
+        );
+        // Same kind name as a core kind, different group: not the core printer.
+        assert_eq!(names(&columns("example.com", "Pod")), ["Name", "Age"]);
+    }
+
+    #[test]
+    fn table_object_shapes() {
+        let cm = json!({
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "cfg", "namespace": "team-a", "resourceVersion": "42",
+                         "creationTimestamp": ago(30)},
+            "data": {"k": "v"},
+        });
+        let t = table(
+            "",
+            "ConfigMap",
+            &[&cm],
+            json!({"resourceVersion": "50", "continue": "", "remainingItemCount": null}),
+            IncludeObject::default(),
+            now(),
+        );
+        assert_eq!(
+            t,
+            json!({
+                "kind": "Table",
+                "apiVersion": "meta.k8s.io/v1",
+                "metadata": {"resourceVersion": "50"},
+                "columnDefinitions": [
+                    {"name": "Name", "type": "string", "format": "name",
+                     "description": NAME_DESC, "priority": 0},
+                    {"name": "Data", "type": "string", "format": "",
+                     "description": "Number of data and binary data entries.", "priority": 0},
+                    {"name": "Age", "type": "string", "format": "",
+                     "description": AGE_DESC, "priority": 0},
+                ],
+                "rows": [{
+                    "cells": ["cfg", 1, "30s"],
+                    "object": {
+                        "kind": "PartialObjectMetadata",
+                        "apiVersion": "meta.k8s.io/v1",
+                        "metadata": {"name": "cfg", "namespace": "team-a",
+                                     "resourceVersion": "42", "creationTimestamp": ago(30)},
+                    },
+                }],
+            })
+        );
+        let full = table(
+            "",
+            "ConfigMap",
+            &[&cm],
+            json!({"continue": "abc", "remainingItemCount": 3}),
+            IncludeObject::Object,
+            now(),
+        );
+        assert_eq!(full["rows"][0]["object"], cm);
+        assert_eq!(
+            full["metadata"],
+            json!({"continue": "abc", "remainingItemCount": 3})
+        );
+        let empty = table("", "Pod", &[], json!({}), IncludeObject::Metadata, now());
+        assert_eq!(empty["rows"], json!([]));
+        assert_eq!(empty["columnDefinitions"].as_array().unwrap().len(), 9);
+    }
+
+    #[test]
+    fn include_object_parsing() {
+        assert_eq!(IncludeObject::from_query(None), Ok(IncludeObject::Metadata));
+        assert_eq!(
+            IncludeObject::from_query(Some("")),
+            Ok(IncludeObject::Metadata)
+        );
+        assert_eq!(
+            IncludeObject::from_query(Some("None")),
+            Ok(IncludeObject::None)
+        );
+        assert_eq!(
+            IncludeObject::from_query(Some("Object")),
+            Ok(IncludeObject::Object)
+        );
+        let err = IncludeObject::from_query(Some("object")).unwrap_err();
+        assert_eq!(err, TableError::InvalidIncludeObject("object".to_string()));
+        assert!(err.to_string().starts_with("invalid includeObject value"));
+    }
+
+    #[test]
+    fn custom_resource_printer_columns() {
+        let printer_columns = json!([
+            {"name": "Ready", "type": "string",
+             "jsonPath": ".status.conditions[?(@.type==\"Ready\")].status"},
+            {"name": "Replicas", "type": "integer", "jsonPath": ".spec.replicas"},
+            {"name": "Ratio", "type": "number", "jsonPath": ".spec.ratio"},
+            {"name": "Paused", "type": "boolean", "jsonPath": ".spec.paused", "priority": 1},
+            {"name": "Hosts", "type": "string", "jsonPath": ".spec.hosts"},
+            {"name": "First", "type": "string", "jsonPath": ".spec.hosts[0]"},
+            {"name": "Team", "type": "string",
+             "jsonPath": ".metadata.labels['example.com/team']"},
+            {"name": "Missing", "type": "string", "jsonPath": ".status.nothing"},
+            {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
+            {"name": "Bad Date", "type": "date", "jsonPath": ".spec.when",
+             "format": "date-time", "description": "when it happens"},
+        ]);
+        let custom = CustomColumns::new(Some(&printer_columns));
+        let cols = custom.columns();
+        assert_eq!(cols.len(), 11);
+        assert_eq!(cols[0], NAME);
+        assert_eq!(cols[4].priority, 1);
+        assert_eq!(cols[10].format, "date-time");
+        assert_eq!(cols[10].description, "when it happens");
+        let obj = json!({
+            "metadata": {"name": "w", "creationTimestamp": ago(90),
+                         "labels": {"example.com/team": "blue"}},
+            "spec": {"replicas": 3.0, "ratio": 2, "paused": true,
+                     "hosts": ["a", "b"], "when": "not a date"},
+            "status": {"conditions": [
+                {"type": "Synced", "status": "False"},
+                {"type": "Ready", "status": "True"},
+            ]},
+        });
+        assert_eq!(
+            custom.cells(&obj, now()),
+            [
+                json!("w"),
+                json!("True"),
+                json!(3),
+                json!(2.0),
+                json!(true),
+                json!("[a b]"),
+                json!("a"),
+                json!("blue"),
+                Value::Null,
+                json!("90s"),
+                json!("<invalid>"),
+            ]
+        );
+        let t = custom.table(&[&obj], json!({}), IncludeObject::None, now());
+        assert_eq!(t["columnDefinitions"].as_array().unwrap().len(), 11);
+        assert_eq!(t["rows"][0]["cells"][1], "True");
+
+        let default = CustomColumns::new(None);
+        assert_eq!(names(default.columns()), ["Name", "Age"]);
+        assert_eq!(default.cells(&obj, now()), [json!("w"), json!("90s")]);
+    }
+
+    #[test]
+    fn json_path_subset() {
+        let doc = json!({"a": {"b.c": [1, {"d": "x"}], "list": [{"k": 1}, {"k": 2}]}});
+        let first = |p: &str| JsonPath::parse(p).and_then(|p| p.first(&doc).cloned());
+        assert_eq!(first(".a['b.c'][1].d"), Some(json!("x")));
+        assert_eq!(first("{.a.b\\.c[0]}"), Some(json!(1)));
+        assert_eq!(first(".a.list[-1].k"), Some(json!(2)));
+        assert_eq!(first(".a.list[*].k"), Some(json!(1)));
+        assert_eq!(first(".a.list[?(@.k==2)].k"), Some(json!(2)));
+        assert_eq!(first(".a.list[?(@.k!=1)].k"), Some(json!(2)));
+        assert_eq!(first(".a.list[?(@.z)]"), None);
+        assert_eq!(first(".a.list[5]"), None);
+        assert_eq!(JsonPath::parse("..a"), None);
+        assert_eq!(
+            go_text(&json!({"b": [1, 2.5], "a": null})),
+            "map[a:<nil> b:[1 2.5]]"
+        );
+        assert_eq!(go_float(1e21), "1e+21");
+        assert_eq!(go_float(0.00001), "1e-05");
+        assert_eq!(go_float(0.5), "0.5");
+    }
+
+    #[test]
+    fn owned_columns() {
+        let c = Column::owned("Phase", "string", "", "phase of the thing", 0);
+        assert_eq!(
+            c.to_json(),
+            json!({"name": "Phase", "type": "string", "format": "",
+                   "description": "phase of the thing", "priority": 0})
+        );
+        assert!(matches!(c.name, Cow::Owned(_)));
+    }
 }

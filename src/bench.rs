@@ -453,6 +453,6 @@ async fn compaction_stall(scale: usize) -> Result<()> {
         ms(p50),
         ms(max)
     );
-    store.close();
+    store.close().map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(())
 }

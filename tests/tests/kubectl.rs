@@ -41,22 +41,16 @@ fn kubectl_1_30() {
 fn objects_survive_kill9_and_restart() {
     let mut server = ApiServer::start();
     let k = server.kubectl("1.37");
-    k.run(&["create", "configmap", "durable", "--from-literal=k=v"])
+    k.run(&w("create configmap durable --from-literal=k=v"))
         .ok();
-    let before = k
-        .run(&["get", "configmap", "durable", "-o", "json"])
-        .ok()
-        .json();
+    let before = k.run(&w("get configmap durable -o json")).ok().json();
     server.kill9();
-    assert!(!k.run(&["get", "configmap", "durable"]).success());
+    assert!(!k.run(&w("get configmap durable")).success());
     server.restart();
-    let after = k
-        .run(&["get", "configmap", "durable", "-o", "json"])
-        .ok()
-        .json();
+    let after = k.run(&w("get configmap durable -o json")).ok().json();
     assert_eq!(before, after);
     let out = k
-        .run(&["create", "configmap", "durable2", "--from-literal=k=v"])
+        .run(&w("create configmap durable2 --from-literal=k=v"))
         .ok();
     assert_eq!(out.lines(), ["configmap/durable2 created"], "{out}");
     let rv_before: u64 = before["metadata"]["resourceVersion"]
@@ -64,13 +58,9 @@ fn objects_survive_kill9_and_restart() {
         .and_then(|s| s.parse().ok())
         .expect("a numeric resourceVersion");
     let rv_new: u64 = k
-        .run(&[
-            "get",
-            "configmap",
-            "durable2",
-            "-o",
-            "jsonpath={.metadata.resourceVersion}",
-        ])
+        .run(&w(
+            "get configmap durable2 -o jsonpath={.metadata.resourceVersion}",
+        ))
         .ok()
         .stdout
         .trim()
@@ -145,6 +135,7 @@ fn scenario(version: &str) {
     s.step("create secret", step_create_secret);
     s.step("create serviceaccount", step_create_serviceaccount);
     s.step("create deployment", step_create_deployment);
+    s.step("create -f", step_create_from_file);
     s.step("get as table", step_get_table);
     s.step("get -o wide", step_get_wide);
     s.step("get -o yaml", step_get_yaml);
@@ -164,11 +155,21 @@ fn scenario(version: &str) {
     s.step("wait", step_wait);
     s.step("auth can-i", step_auth_can_i);
     s.step("describe", step_describe);
-    s.step("errors", step_errors);
+    s.step("errors: NotFound", step_errors_not_found);
+    s.step("errors: AlreadyExists", step_errors_already_exists);
+    s.step("errors: invalid names", step_errors_invalid_names);
+    s.step("errors: validation", step_errors_validation);
+    s.step("errors: unknown field", step_errors_unknown_field);
+    s.step("errors: unknown resource type", step_errors_unknown_type);
     s.finish();
 }
 
 // ---------------------------------------------------------------- helpers
+
+/// Splits a command line on whitespace: `&w("-n e2e get configmaps")`.
+fn w(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
+}
 
 /// Panics unless some line of `text` equals `line` (after trimming trailing space).
 #[track_caller]
@@ -218,9 +219,11 @@ fn get_json(k: &Kubectl, args: &[&str]) -> (Value, CmdOutput) {
     (out.json(), out)
 }
 
+/// Creates fixtures from YAML. `--validate=false`, so that a step about selectors or deletion
+/// does not depend on OpenAPI-based validation, which the "create -f" step checks by itself.
 #[track_caller]
 fn create_from_yaml(k: &Kubectl, yaml: &str) -> CmdOutput {
-    k.run_stdin(&["create", "-f", "-"], yaml).ok()
+    k.run_stdin(&w("create --validate=false -f -"), yaml).ok()
 }
 
 /// kubectl's line for a deleted object: 1.34 added " from NS namespace".
@@ -276,7 +279,7 @@ fn write_file(dir: &Path, name: &str, text: &str) -> String {
 
 fn step_version(k: &Kubectl, _: &ApiServer) {
     let (v, out) = {
-        let out = k.run(&["version", "-o", "json"]).ok();
+        let out = k.run(&w("version -o json")).ok();
         (out.json(), out)
     };
     let git = v["serverVersion"]["gitVersion"].as_str().unwrap_or("");
@@ -335,18 +338,14 @@ fn step_api_resources(k: &Kubectl, _: &ApiServer) {
         assert_eq!(row["KIND"], kind, "{name}'s kind\n{out}");
     }
 
-    let out = k.run(&["api-resources", "-o", "name"]).ok();
+    let out = k.run(&w("api-resources -o name")).ok();
     for name in ["configmaps", "namespaces", "deployments.apps", "jobs.batch"] {
         assert!(out.lines().contains(&name), "no {name}\n{out}");
     }
-    let out = k
-        .run(&["api-resources", "--namespaced=false", "-o", "name"])
-        .ok();
+    let out = k.run(&w("api-resources --namespaced=false -o name")).ok();
     assert!(out.lines().contains(&"namespaces"), "{out}");
     assert!(!out.lines().contains(&"configmaps"), "{out}");
-    let out = k
-        .run(&["api-resources", "--api-group=apps", "-o", "name"])
-        .ok();
+    let out = k.run(&w("api-resources --api-group=apps -o name")).ok();
     assert!(out.lines().contains(&"deployments.apps"), "{out}");
     assert!(!out.lines().contains(&"configmaps"), "{out}");
 
@@ -357,7 +356,7 @@ fn step_api_resources(k: &Kubectl, _: &ApiServer) {
 }
 
 fn step_system_namespaces(k: &Kubectl, _: &ApiServer) {
-    let out = k.run(&["get", "namespaces"]).ok();
+    let out = k.run(&w("get namespaces")).ok();
     let t = parse_table(&out.stdout);
     assert_eq!(t.columns, ["NAME", "STATUS", "AGE"], "{out}");
     for ns in SYSTEM_NAMESPACES {
@@ -370,9 +369,9 @@ fn step_system_namespaces(k: &Kubectl, _: &ApiServer) {
 }
 
 fn step_create_namespace(k: &Kubectl, _: &ApiServer) {
-    let out = k.run(&["create", "namespace", "e2e"]).ok();
+    let out = k.run(&w("create namespace e2e")).ok();
     assert_eq!(out.lines(), ["namespace/e2e created"], "{out}");
-    let (v, out) = get_json(k, &["get", "namespace", "e2e"]);
+    let (v, out) = get_json(k, &w("get namespace e2e"));
     assert_json(&v, "/apiVersion", json!("v1"), &out);
     assert_json(&v, "/kind", json!("Namespace"), &out);
     assert_json(&v, "/metadata/name", json!("e2e"), &out);
@@ -410,7 +409,7 @@ fn step_create_configmap(k: &Kubectl, _: &ApiServer) {
         ])
         .ok();
     assert_eq!(out.lines(), ["configmap/cm1 created"], "{out}");
-    let (v, out) = get_json(k, &["-n", "e2e", "get", "configmap", "cm1"]);
+    let (v, out) = get_json(k, &w("-n e2e get configmap cm1"));
     assert_json(&v, "/apiVersion", json!("v1"), &out);
     assert_json(&v, "/kind", json!("ConfigMap"), &out);
     assert_json(&v, "/metadata/namespace", json!("e2e"), &out);
@@ -418,83 +417,51 @@ fn step_create_configmap(k: &Kubectl, _: &ApiServer) {
 
     // The namespace in the kubeconfig's context is "default".
     let out = k
-        .run(&["create", "configmap", "in-default", "--from-literal=x=y"])
+        .run(&w("create configmap in-default --from-literal=x=y"))
         .ok();
     assert_eq!(out.lines(), ["configmap/in-default created"], "{out}");
-    let (v, out) = get_json(k, &["-n", "default", "get", "configmap", "in-default"]);
+    let (v, out) = get_json(k, &w("-n default get configmap in-default"));
     assert_json(&v, "/metadata/namespace", json!("default"), &out);
 }
 
 fn step_create_secret(k: &Kubectl, _: &ApiServer) {
     let out = k
-        .run(&[
-            "-n",
-            "e2e",
-            "create",
-            "secret",
-            "generic",
-            "s1",
-            "--from-literal=password=hunter2",
-        ])
+        .run(&w(
+            "-n e2e create secret generic s1 --from-literal=password=hunter2",
+        ))
         .ok();
     assert_eq!(out.lines(), ["secret/s1 created"], "{out}");
-    let (v, out) = get_json(k, &["-n", "e2e", "get", "secret", "s1"]);
+    let (v, out) = get_json(k, &w("-n e2e get secret s1"));
     assert_json(&v, "/kind", json!("Secret"), &out);
     assert_json(&v, "/type", json!("Opaque"), &out);
     assert_json(&v, "/data", json!({"password": "aHVudGVyMg=="}), &out);
 
     let out = k
-        .run(&[
-            "-n",
-            "e2e",
-            "create",
-            "secret",
-            "generic",
-            "basic",
-            "--type=kubernetes.io/basic-auth",
-            "--from-literal=username=u",
-            "--from-literal=password=p",
-        ])
+        .run(&w("-n e2e create secret generic basic --type=kubernetes.io/basic-auth --from-literal=username=u --from-literal=password=p"))
         .ok();
     assert_eq!(out.lines(), ["secret/basic created"], "{out}");
     let out = k
-        .run(&[
-            "-n",
-            "e2e",
-            "get",
-            "secret",
-            "basic",
-            "-o",
-            "jsonpath={.type}",
-        ])
+        .run(&w("-n e2e get secret basic -o jsonpath={.type}"))
         .ok();
     assert_eq!(out.stdout, "kubernetes.io/basic-auth", "{out}");
 }
 
 fn step_create_serviceaccount(k: &Kubectl, _: &ApiServer) {
-    let out = k
-        .run(&["-n", "e2e", "create", "serviceaccount", "sa1"])
-        .ok();
+    let out = k.run(&w("-n e2e create serviceaccount sa1")).ok();
     assert_eq!(out.lines(), ["serviceaccount/sa1 created"], "{out}");
-    let (v, out) = get_json(k, &["-n", "e2e", "get", "serviceaccount", "sa1"]);
+    let (v, out) = get_json(k, &w("-n e2e get serviceaccount sa1"));
     assert_json(&v, "/kind", json!("ServiceAccount"), &out);
     assert_json(&v, "/metadata/name", json!("sa1"), &out);
 }
 
 fn step_create_deployment(k: &Kubectl, _: &ApiServer) {
     let out = k
-        .run(&[
-            "-n",
-            "e2e",
-            "create",
-            "deployment",
-            "web",
-            "--image=nginx:1.27",
-            "--replicas=2",
-        ])
+        .run(&w(
+            "-n e2e create deployment web --image=nginx:1.27 --replicas=2",
+        ))
         .ok();
     assert_eq!(out.lines(), ["deployment.apps/web created"], "{out}");
-    let (v, out) = get_json(k, &["-n", "e2e", "get", "deployment", "web"]);
+    let (v, out) = get_json(k, &w("-n e2e get deployment web"));
     assert_json(&v, "/apiVersion", json!("apps/v1"), &out);
     assert_json(&v, "/kind", json!("Deployment"), &out);
     assert_json(&v, "/metadata/generation", json!(1), &out);
@@ -560,8 +527,69 @@ fn step_create_deployment(k: &Kubectl, _: &ApiServer) {
     );
 }
 
+/// `kubectl create -f` as people type it: kubectl validates against the server's OpenAPI
+/// schema first (1.29+ need /openapi/v3), then POSTs JSON.
+fn step_create_from_file(k: &Kubectl, _: &ApiServer) {
+    let manifests = "\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: from-file
+  namespace: e2e
+  labels: {source: file}
+data:
+  key: value
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: from-file
+  namespace: e2e
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: from-file}
+  template:
+    metadata:
+      labels: {app: from-file}
+    spec:
+      containers:
+      - name: main
+        image: busybox:1.37
+        command: [sleep, infinity]
+        ports:
+        - containerPort: 8080
+          protocol: TCP
+";
+    let out = k.run_stdin(&w("create -f -"), manifests).ok();
+    assert_eq!(
+        out.lines(),
+        [
+            "configmap/from-file created",
+            "deployment.apps/from-file created"
+        ],
+        "{out}"
+    );
+    let (v, out) = get_json(k, &w("-n e2e get configmap from-file"));
+    assert_json(&v, "/data", json!({"key": "value"}), &out);
+    assert_json(&v, "/metadata/labels", json!({"source": "file"}), &out);
+    let (v, out) = get_json(k, &w("-n e2e get deployment from-file"));
+    assert_json(
+        &v,
+        "/spec/template/spec/containers/0/command",
+        json!(["sleep", "infinity"]),
+        &out,
+    );
+    assert_json(
+        &v,
+        "/spec/template/spec/containers/0/ports/0/containerPort",
+        json!(8080),
+        &out,
+    );
+}
+
 fn step_get_table(k: &Kubectl, _: &ApiServer) {
-    let out = k.run(&["-n", "e2e", "get", "configmaps"]).ok();
+    let out = k.run(&w("-n e2e get configmaps")).ok();
     let t = parse_table(&out.stdout);
     assert_eq!(t.columns, ["NAME", "DATA", "AGE"], "{out}");
     let row = t
@@ -570,12 +598,12 @@ fn step_get_table(k: &Kubectl, _: &ApiServer) {
     assert_eq!(row["DATA"], "2", "{out}");
     assert!(looks_like_age(&row["AGE"]), "AGE {:?}\n{out}", row["AGE"]);
 
-    let out = k.run(&["-n", "e2e", "get", "configmap", "cm1"]).ok();
+    let out = k.run(&w("-n e2e get configmap cm1")).ok();
     let t = parse_table(&out.stdout);
     assert_eq!(t.rows.len(), 1, "{out}");
     assert_eq!(t.rows[0]["NAME"], "cm1", "{out}");
 
-    let out = k.run(&["-n", "e2e", "get", "secrets"]).ok();
+    let out = k.run(&w("-n e2e get secrets")).ok();
     let t = parse_table(&out.stdout);
     assert_eq!(t.columns, ["NAME", "TYPE", "DATA", "AGE"], "{out}");
     let row = t
@@ -584,7 +612,7 @@ fn step_get_table(k: &Kubectl, _: &ApiServer) {
     assert_eq!(row["TYPE"], "Opaque", "{out}");
     assert_eq!(row["DATA"], "1", "{out}");
 
-    let out = k.run(&["-n", "e2e", "get", "serviceaccounts"]).ok();
+    let out = k.run(&w("-n e2e get serviceaccounts")).ok();
     let t = parse_table(&out.stdout);
     assert_eq!(t.columns, ["NAME", "SECRETS", "AGE"], "{out}");
     let row = t
@@ -592,7 +620,7 @@ fn step_get_table(k: &Kubectl, _: &ApiServer) {
         .unwrap_or_else(|| panic!("no sa1\n{out}"));
     assert_eq!(row["SECRETS"], "0", "{out}");
 
-    let out = k.run(&["-n", "e2e", "get", "deployments"]).ok();
+    let out = k.run(&w("-n e2e get deployments")).ok();
     let t = parse_table(&out.stdout);
     assert_eq!(
         t.columns,
@@ -607,15 +635,11 @@ fn step_get_table(k: &Kubectl, _: &ApiServer) {
     assert_eq!(row["AVAILABLE"], "0", "{out}");
 
     // Several kinds at once: one table per kind, each headed by its own columns.
-    let out = k
-        .run(&["-n", "e2e", "get", "configmap/cm1", "deployment/web"])
-        .ok();
+    let out = k.run(&w("-n e2e get configmap/cm1 deployment/web")).ok();
     assert_contains(&out, &out.stdout, "configmap/cm1");
     assert_contains(&out, &out.stdout, "deployment.apps/web");
 
-    let out = k
-        .run(&["-n", "empty-ns-nobody-made", "get", "configmaps"])
-        .ok();
+    let out = k.run(&w("-n empty-ns-nobody-made get configmaps")).ok();
     assert_eq!(out.stdout, "", "{out}");
     assert_line(
         &out,
@@ -625,9 +649,7 @@ fn step_get_table(k: &Kubectl, _: &ApiServer) {
 }
 
 fn step_get_wide(k: &Kubectl, _: &ApiServer) {
-    let out = k
-        .run(&["-n", "e2e", "get", "deployments", "-o", "wide"])
-        .ok();
+    let out = k.run(&w("-n e2e get deployments -o wide")).ok();
     let t = parse_table(&out.stdout);
     assert_eq!(
         t.columns,
@@ -650,13 +672,11 @@ fn step_get_wide(k: &Kubectl, _: &ApiServer) {
     assert_eq!(row["IMAGES"], "nginx:1.27", "{out}");
     assert_eq!(row["SELECTOR"], "app=web", "{out}");
 
-    let out = k.run(&["get", "namespaces", "-o", "wide"]).ok();
+    let out = k.run(&w("get namespaces -o wide")).ok();
     let t = parse_table(&out.stdout);
     assert_eq!(t.columns, ["NAME", "STATUS", "AGE"], "{out}");
 
-    let out = k
-        .run(&["-n", "e2e", "get", "configmaps", "--show-labels"])
-        .ok();
+    let out = k.run(&w("-n e2e get configmaps --show-labels")).ok();
     let t = parse_table(&out.stdout);
     assert_eq!(t.columns, ["NAME", "DATA", "AGE", "LABELS"], "{out}");
     assert_eq!(
@@ -665,9 +685,7 @@ fn step_get_wide(k: &Kubectl, _: &ApiServer) {
         "{out}"
     );
 
-    let out = k
-        .run(&["-n", "e2e", "get", "deployments", "-L", "app"])
-        .ok();
+    let out = k.run(&w("-n e2e get deployments -L app")).ok();
     let t = parse_table(&out.stdout);
     assert_eq!(t.columns.last().map(String::as_str), Some("APP"), "{out}");
     assert_eq!(
@@ -678,9 +696,7 @@ fn step_get_wide(k: &Kubectl, _: &ApiServer) {
 }
 
 fn step_get_yaml(k: &Kubectl, _: &ApiServer) {
-    let out = k
-        .run(&["-n", "e2e", "get", "configmap", "cm1", "-o", "yaml"])
-        .ok();
+    let out = k.run(&w("-n e2e get configmap cm1 -o yaml")).ok();
     let v: Value =
         serde_yaml::from_str(&out.stdout).unwrap_or_else(|e| panic!("not YAML ({e})\n{out}"));
     assert_json(&v, "/apiVersion", json!("v1"), &out);
@@ -689,17 +705,13 @@ fn step_get_yaml(k: &Kubectl, _: &ApiServer) {
     assert_json(&v, "/metadata/namespace", json!("e2e"), &out);
     assert_json(&v, "/data/a", json!("1"), &out);
 
-    let out = k
-        .run(&["-n", "e2e", "get", "deployment", "web", "-o", "yaml"])
-        .ok();
+    let out = k.run(&w("-n e2e get deployment web -o yaml")).ok();
     let v: Value =
         serde_yaml::from_str(&out.stdout).unwrap_or_else(|e| panic!("not YAML ({e})\n{out}"));
     assert_json(&v, "/kind", json!("Deployment"), &out);
     assert_json(&v, "/spec/replicas", json!(2), &out);
 
-    let out = k
-        .run(&["-n", "e2e", "get", "configmaps", "-o", "yaml"])
-        .ok();
+    let out = k.run(&w("-n e2e get configmaps -o yaml")).ok();
     let v: Value =
         serde_yaml::from_str(&out.stdout).unwrap_or_else(|e| panic!("not YAML ({e})\n{out}"));
     assert_json(&v, "/kind", json!("List"), &out);
@@ -711,7 +723,7 @@ fn step_get_yaml(k: &Kubectl, _: &ApiServer) {
 }
 
 fn step_get_json(k: &Kubectl, _: &ApiServer) {
-    let (v, out) = get_json(k, &["-n", "e2e", "get", "configmaps"]);
+    let (v, out) = get_json(k, &w("-n e2e get configmaps"));
     assert_json(&v, "/kind", json!("List"), &out);
     assert_json(&v, "/apiVersion", json!("v1"), &out);
     let items = v["items"].as_array().cloned().unwrap_or_default();
@@ -724,26 +736,13 @@ fn step_get_json(k: &Kubectl, _: &ApiServer) {
     assert_eq!(cm1["data"]["a"], "1", "{out}");
 
     let out = k
-        .run(&[
-            "-n",
-            "e2e",
-            "get",
-            "configmap",
-            "cm1",
-            "-o",
-            "jsonpath={.metadata.name}/{.data.b}",
-        ])
+        .run(&w(
+            "-n e2e get configmap cm1 -o jsonpath={.metadata.name}/{.data.b}",
+        ))
         .ok();
     assert_eq!(out.stdout, "cm1/two words", "{out}");
     let out = k
-        .run(&[
-            "-n",
-            "e2e",
-            "get",
-            "deployments",
-            "-o",
-            "custom-columns=NAME:.metadata.name,REPLICAS:.spec.replicas,IMAGE:.spec.template.spec.containers[0].image",
-        ])
+        .run(&w("-n e2e get deployments -o custom-columns=NAME:.metadata.name,REPLICAS:.spec.replicas,IMAGE:.spec.template.spec.containers[0].image"))
         .ok();
     let t = parse_table(&out.stdout);
     assert_eq!(t.columns, ["NAME", "REPLICAS", "IMAGE"], "{out}");
@@ -755,7 +754,7 @@ fn step_get_json(k: &Kubectl, _: &ApiServer) {
 }
 
 fn step_get_all_namespaces(k: &Kubectl, _: &ApiServer) {
-    let out = k.run(&["get", "configmaps", "-A"]).ok();
+    let out = k.run(&w("get configmaps -A")).ok();
     let t = parse_table(&out.stdout);
     assert_eq!(t.columns, ["NAMESPACE", "NAME", "DATA", "AGE"], "{out}");
     assert!(
@@ -771,9 +770,7 @@ fn step_get_all_namespaces(k: &Kubectl, _: &ApiServer) {
         "no default/in-default row\n{out}"
     );
 
-    let out = k
-        .run(&["get", "deployments", "--all-namespaces", "-o", "wide"])
-        .ok();
+    let out = k.run(&w("get deployments --all-namespaces -o wide")).ok();
     let t = parse_table(&out.stdout);
     assert_eq!(
         t.columns.first().map(String::as_str),
@@ -787,7 +784,7 @@ fn step_get_all_namespaces(k: &Kubectl, _: &ApiServer) {
         "no e2e/web row\n{out}"
     );
 
-    let (v, out) = get_json(k, &["get", "configmaps", "-A"]);
+    let (v, out) = get_json(k, &w("get configmaps -A"));
     let pairs: Vec<(String, String)> = v["items"]
         .as_array()
         .cloned()
@@ -840,7 +837,7 @@ metadata:
 ";
 
 fn step_label_selectors(k: &Kubectl, _: &ApiServer) {
-    k.run(&["create", "namespace", "sel"]).ok();
+    k.run(&w("create namespace sel")).ok();
     let out = create_from_yaml(k, SELECTOR_OBJECTS);
     assert_eq!(
         out.lines(),
@@ -854,65 +851,43 @@ fn step_label_selectors(k: &Kubectl, _: &ApiServer) {
     );
     let cases: [(&str, &[&str]); 9] = [
         ("tier=backend", &["l1"]),
-        ("env=prod", &["l1", "l2"]),
-        ("env==prod", &["l1", "l2"]),
+        ("env=prod", &w("l1 l2")),
+        ("env==prod", &w("l1 l2")),
         ("env=prod,tier=frontend", &["l2"]),
-        ("tier in (backend,frontend)", &["l1", "l2"]),
-        ("env notin (dev)", &["l1", "l2", "l4"]),
-        ("tier!=backend", &["l2", "l3", "l4"]),
-        ("env", &["l1", "l2", "l3"]),
-        ("!tier", &["l3", "l4"]),
+        ("tier in (backend,frontend)", &w("l1 l2")),
+        ("env notin (dev)", &w("l1 l2 l4")),
+        ("tier!=backend", &w("l2 l3 l4")),
+        ("env", &w("l1 l2 l3")),
+        ("!tier", &w("l3 l4")),
     ];
     for (selector, want) in cases {
         let got = names(k, &["-n", "sel", "get", "configmaps", "-l", selector]);
         let want: Vec<String> = want.iter().map(|n| format!("configmap/{n}")).collect();
         assert_eq!(got, want, "-l {selector:?}");
     }
-    let out = k
-        .run(&["-n", "sel", "get", "configmaps", "-l", "tier=nothing"])
-        .ok();
+    let out = k.run(&w("-n sel get configmaps -l tier=nothing")).ok();
     assert_eq!(out.stdout, "", "{out}");
     assert_line(&out, &out.stderr, "No resources found in sel namespace.");
 
     // Across namespaces too.
-    let got = names(k, &["get", "configmaps", "-A", "-l", "tier=backend"]);
+    let got = names(k, &w("get configmaps -A -l tier=backend"));
     assert_eq!(got, ["configmap/l1"]);
 }
 
 fn step_field_selectors(k: &Kubectl, _: &ApiServer) {
     let got = names(
         k,
-        &[
-            "-n",
-            "sel",
-            "get",
-            "configmaps",
-            "--field-selector",
-            "metadata.name=l2",
-        ],
+        &w("-n sel get configmaps --field-selector metadata.name=l2"),
     );
     assert_eq!(got, ["configmap/l2"]);
     let got = names(
         k,
-        &[
-            "-n",
-            "sel",
-            "get",
-            "configmaps",
-            "--field-selector",
-            "metadata.name!=l2",
-        ],
+        &w("-n sel get configmaps --field-selector metadata.name!=l2"),
     );
     assert_eq!(got, ["configmap/l1", "configmap/l3", "configmap/l4"]);
     let got = names(
         k,
-        &[
-            "get",
-            "configmaps",
-            "-A",
-            "--field-selector",
-            "metadata.namespace=sel",
-        ],
+        &w("get configmaps -A --field-selector metadata.namespace=sel"),
     );
     assert_eq!(
         got,
@@ -925,40 +900,21 @@ fn step_field_selectors(k: &Kubectl, _: &ApiServer) {
     );
     let got = names(
         k,
-        &[
-            "-n",
-            "sel",
-            "get",
-            "configmaps",
-            "--field-selector",
-            "metadata.name=l1",
-            "-l",
-            "env=prod",
-        ],
+        &w("-n sel get configmaps --field-selector metadata.name=l1 -l env=prod"),
     );
     assert_eq!(got, ["configmap/l1"]);
-    let got = names(
-        k,
-        &["get", "namespaces", "--field-selector", "metadata.name=sel"],
-    );
+    let got = names(k, &w("get namespaces --field-selector metadata.name=sel"));
     assert_eq!(got, ["namespace/sel"]);
 
     let out = k
-        .run(&[
-            "-n",
-            "sel",
-            "get",
-            "configmaps",
-            "--field-selector",
-            "spec.foo=bar",
-        ])
+        .run(&w("-n sel get configmaps --field-selector spec.foo=bar"))
         .fails();
     assert_contains(&out, &out.stderr, "Error from server (BadRequest)");
     assert_contains(&out, &out.stderr, "spec.foo");
 }
 
 fn step_chunked_list(k: &Kubectl, _: &ApiServer) {
-    k.run(&["create", "namespace", "chunk"]).ok();
+    k.run(&w("create namespace chunk")).ok();
     let mut yaml = String::new();
     for i in 0..7 {
         yaml.push_str(&format!(
@@ -970,16 +926,7 @@ fn step_chunked_list(k: &Kubectl, _: &ApiServer) {
     let want: Vec<String> = (0..7).map(|i| format!("configmap/p{i}")).collect();
 
     let out = k
-        .run(&[
-            "-n",
-            "chunk",
-            "get",
-            "configmaps",
-            "--chunk-size=2",
-            "-o",
-            "name",
-            "-v=6",
-        ])
+        .run(&w("-n chunk get configmaps --chunk-size=2 -o name -v=6"))
         .ok();
     let got: Vec<&str> = out
         .lines()
@@ -991,9 +938,7 @@ fn step_chunked_list(k: &Kubectl, _: &ApiServer) {
     assert_contains(&out, &out.stderr, "limit=2");
     assert_contains(&out, &out.stderr, "continue=");
 
-    let out = k
-        .run(&["-n", "chunk", "get", "configmaps", "--chunk-size=2"])
-        .ok();
+    let out = k.run(&w("-n chunk get configmaps --chunk-size=2")).ok();
     let headers = out.stdout.lines().filter(|l| l.starts_with("NAME")).count();
     assert_eq!(headers, 1, "one header for all pages\n{out}");
     let t = parse_table(&out.stdout);
@@ -1005,7 +950,7 @@ fn step_chunked_list(k: &Kubectl, _: &ApiServer) {
     let want_rows: Vec<String> = (0..7).map(|i| format!("p{i}")).collect();
     assert_eq!(rows, want_rows, "{out}");
 
-    let (v, out) = get_json(k, &["-n", "chunk", "get", "configmaps", "--chunk-size=3"]);
+    let (v, out) = get_json(k, &w("-n chunk get configmaps --chunk-size=3"));
     let n = v["items"]
         .as_array()
         .map(|a| {
@@ -1016,7 +961,7 @@ fn step_chunked_list(k: &Kubectl, _: &ApiServer) {
         .unwrap_or(0);
     assert_eq!(n, 7, "{out}");
 
-    let got = names(k, &["get", "configmaps", "-A", "--chunk-size=2"]);
+    let got = names(k, &w("get configmaps -A --chunk-size=2"));
     for w in &want {
         assert_eq!(
             got.iter().filter(|g| *g == w).count(),
@@ -1027,26 +972,18 @@ fn step_chunked_list(k: &Kubectl, _: &ApiServer) {
 }
 
 fn step_label(k: &Kubectl, _: &ApiServer) {
-    k.run(&["-n", "e2e", "create", "configmap", "lab1"]).ok();
-    let out = k
-        .run(&["-n", "e2e", "label", "configmap", "lab1", "tier=backend"])
-        .ok();
+    k.run(&w("-n e2e create configmap lab1")).ok();
+    let out = k.run(&w("-n e2e label configmap lab1 tier=backend")).ok();
     assert_eq!(out.lines(), ["configmap/lab1 labeled"], "{out}");
     let out = k
-        .run(&[
-            "-n",
-            "e2e",
-            "get",
-            "configmap",
-            "lab1",
-            "-o",
-            "jsonpath={.metadata.labels.tier}",
-        ])
+        .run(&w(
+            "-n e2e get configmap lab1 -o jsonpath={.metadata.labels.tier}",
+        ))
         .ok();
     assert_eq!(out.stdout, "backend", "{out}");
 
     let out = k
-        .run(&["-n", "e2e", "label", "configmap", "lab1", "tier=frontend"])
+        .run(&w("-n e2e label configmap lab1 tier=frontend"))
         .fails();
     assert_contains(
         &out,
@@ -1054,41 +991,28 @@ fn step_label(k: &Kubectl, _: &ApiServer) {
         "'tier' already has a value (backend), and --overwrite is false",
     );
     let out = k
-        .run(&[
-            "-n",
-            "e2e",
-            "label",
-            "configmap",
-            "lab1",
-            "tier=frontend",
-            "--overwrite",
-        ])
+        .run(&w("-n e2e label configmap lab1 tier=frontend --overwrite"))
         .ok();
     assert_eq!(out.lines(), ["configmap/lab1 labeled"], "{out}");
-    let got = names(
-        k,
-        &["-n", "e2e", "get", "configmaps", "-l", "tier=frontend"],
-    );
+    let got = names(k, &w("-n e2e get configmaps -l tier=frontend"));
     assert_eq!(got, ["configmap/lab1"]);
 
-    let out = k
-        .run(&["-n", "e2e", "label", "configmap", "lab1", "tier-"])
-        .ok();
+    let out = k.run(&w("-n e2e label configmap lab1 tier-")).ok();
     assert_eq!(out.lines(), ["configmap/lab1 unlabeled"], "{out}");
-    let (v, out) = get_json(k, &["-n", "e2e", "get", "configmap", "lab1"]);
+    let (v, out) = get_json(k, &w("-n e2e get configmap lab1"));
     assert!(
         v["metadata"]["labels"].get("tier").is_none(),
         "the label is still there\n{out}"
     );
 
-    let out = k.run(&["label", "namespace", "e2e", "team=e2e-team"]).ok();
+    let out = k.run(&w("label namespace e2e team=e2e-team")).ok();
     assert_eq!(out.lines(), ["namespace/e2e labeled"], "{out}");
-    let got = names(k, &["get", "namespaces", "-l", "team=e2e-team"]);
+    let got = names(k, &w("get namespaces -l team=e2e-team"));
     assert_eq!(got, ["namespace/e2e"]);
 }
 
 fn step_annotate(k: &Kubectl, _: &ApiServer) {
-    k.run(&["-n", "e2e", "create", "configmap", "ann1"]).ok();
+    k.run(&w("-n e2e create configmap ann1")).ok();
     let out = k
         .run(&[
             "-n",
@@ -1101,31 +1025,21 @@ fn step_annotate(k: &Kubectl, _: &ApiServer) {
         ])
         .ok();
     assert_eq!(out.lines(), ["configmap/ann1 annotated"], "{out}");
-    let (v, out) = get_json(k, &["-n", "e2e", "get", "configmap", "ann1"]);
+    let (v, out) = get_json(k, &w("-n e2e get configmap ann1"));
     assert_json(&v, "/metadata/annotations/owner", json!("alice"), &out);
     assert_json(&v, "/metadata/annotations/note", json!("hello world"), &out);
 
     let out = k
-        .run(&["-n", "e2e", "annotate", "configmap", "ann1", "owner=bob"])
+        .run(&w("-n e2e annotate configmap ann1 owner=bob"))
         .fails();
     assert_contains(&out, &out.stderr, "--overwrite is false");
     let out = k
-        .run(&[
-            "-n",
-            "e2e",
-            "annotate",
-            "configmap",
-            "ann1",
-            "owner=bob",
-            "--overwrite",
-        ])
+        .run(&w("-n e2e annotate configmap ann1 owner=bob --overwrite"))
         .ok();
     assert_eq!(out.lines(), ["configmap/ann1 annotated"], "{out}");
-    let out = k
-        .run(&["-n", "e2e", "annotate", "configmap", "ann1", "owner-"])
-        .ok();
+    let out = k.run(&w("-n e2e annotate configmap ann1 owner-")).ok();
     assert_eq!(out.lines(), ["configmap/ann1 annotated"], "{out}");
-    let (v, out) = get_json(k, &["-n", "e2e", "get", "configmap", "ann1"]);
+    let (v, out) = get_json(k, &w("-n e2e get configmap ann1"));
     assert!(
         v.pointer("/metadata/annotations/owner").is_none(),
         "owner is still there\n{out}"
@@ -1134,14 +1048,12 @@ fn step_annotate(k: &Kubectl, _: &ApiServer) {
 }
 
 fn step_scale(k: &Kubectl, _: &ApiServer) {
-    let out = k
-        .run(&["-n", "e2e", "scale", "deployment", "web", "--replicas=3"])
-        .ok();
+    let out = k.run(&w("-n e2e scale deployment web --replicas=3")).ok();
     assert_eq!(out.lines(), ["deployment.apps/web scaled"], "{out}");
-    let (v, out) = get_json(k, &["-n", "e2e", "get", "deployment", "web"]);
+    let (v, out) = get_json(k, &w("-n e2e get deployment web"));
     assert_json(&v, "/spec/replicas", json!(3), &out);
     assert_json(&v, "/metadata/generation", json!(2), &out);
-    let out = k.run(&["-n", "e2e", "get", "deployment", "web"]).ok();
+    let out = k.run(&w("-n e2e get deployment web")).ok();
     let t = parse_table(&out.stdout);
     assert_eq!(
         t.row("NAME", "web").map(|r| r["READY"].as_str()),
@@ -1151,40 +1063,22 @@ fn step_scale(k: &Kubectl, _: &ApiServer) {
 
     // The precondition is checked against the scale subresource.
     let out = k
-        .run(&[
-            "-n",
-            "e2e",
-            "scale",
-            "deployment",
-            "web",
-            "--current-replicas=5",
-            "--replicas=4",
-        ])
+        .run(&w(
+            "-n e2e scale deployment web --current-replicas=5 --replicas=4",
+        ))
         .fails();
     assert_contains(&out, &out.stderr, "Expected replicas to be 5, was 3");
     let out = k
-        .run(&[
-            "-n",
-            "e2e",
-            "scale",
-            "deployment/web",
-            "--current-replicas=3",
-            "--replicas=3",
-        ])
+        .run(&w(
+            "-n e2e scale deployment/web --current-replicas=3 --replicas=3",
+        ))
         .ok();
     assert_eq!(out.lines(), ["deployment.apps/web scaled"], "{out}");
 }
 
 fn step_patch(k: &Kubectl, _: &ApiServer) {
-    k.run(&[
-        "-n",
-        "e2e",
-        "create",
-        "deployment",
-        "patchme",
-        "--image=busybox:1.36",
-    ])
-    .ok();
+    k.run(&w("-n e2e create deployment patchme --image=busybox:1.36"))
+        .ok();
     // Strategic merge: the container list merges by name.
     let out = k
         .run(&[
@@ -1198,7 +1092,7 @@ fn step_patch(k: &Kubectl, _: &ApiServer) {
         ])
         .ok();
     assert_eq!(out.lines(), ["deployment.apps/patchme patched"], "{out}");
-    let (v, out) = get_json(k, &["-n", "e2e", "get", "deployment", "patchme"]);
+    let (v, out) = get_json(k, &w("-n e2e get deployment patchme"));
     let containers = v["spec"]["template"]["spec"]["containers"]
         .as_array()
         .cloned()
@@ -1239,7 +1133,7 @@ fn step_patch(k: &Kubectl, _: &ApiServer) {
         ])
         .ok();
     assert_eq!(out.lines(), ["deployment.apps/patchme patched"], "{out}");
-    let (v, out) = get_json(k, &["-n", "e2e", "get", "deployment", "patchme"]);
+    let (v, out) = get_json(k, &w("-n e2e get deployment patchme"));
     assert_json(&v, "/spec/replicas", json!(4), &out);
     assert_json(&v, "/metadata/labels/patched", json!("json"), &out);
 
@@ -1256,30 +1150,18 @@ fn step_patch(k: &Kubectl, _: &ApiServer) {
             r#"[{"op":"test","path":"/spec/replicas","value":99},{"op":"replace","path":"/spec/replicas","value":5}]"#,
         ])
         .fails();
-    assert_contains(&out, &out.stderr, "Error from server");
+    assert_contains(&out, &out.stderr, "The request is invalid");
     let out = k
-        .run(&[
-            "-n",
-            "e2e",
-            "get",
-            "deployment",
-            "patchme",
-            "-o",
-            "jsonpath={.spec.replicas}",
-        ])
+        .run(&w(
+            "-n e2e get deployment patchme -o jsonpath={.spec.replicas}",
+        ))
         .ok();
     assert_eq!(out.stdout, "4", "{out}");
 
     // Merge patch with null removes a key.
-    k.run(&[
-        "-n",
-        "e2e",
-        "create",
-        "configmap",
-        "mp",
-        "--from-literal=a=1",
-        "--from-literal=b=2",
-    ])
+    k.run(&w(
+        "-n e2e create configmap mp --from-literal=a=1 --from-literal=b=2",
+    ))
     .ok();
     let out = k
         .run(&[
@@ -1294,7 +1176,7 @@ fn step_patch(k: &Kubectl, _: &ApiServer) {
         ])
         .ok();
     assert_eq!(out.lines(), ["configmap/mp patched"], "{out}");
-    let (v, out) = get_json(k, &["-n", "e2e", "get", "configmap", "mp"]);
+    let (v, out) = get_json(k, &w("-n e2e get configmap mp"));
     assert_json(&v, "/data", json!({"b": "2", "c": "3"}), &out);
 
     let out = k
@@ -1318,18 +1200,10 @@ fn step_patch(k: &Kubectl, _: &ApiServer) {
 
 fn step_replace(k: &Kubectl, _: &ApiServer) {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    k.run(&[
-        "-n",
-        "e2e",
-        "create",
-        "configmap",
-        "rep1",
-        "--from-literal=a=1",
-    ])
-    .ok();
-    k.run(&["-n", "e2e", "label", "configmap", "rep1", "keep=no"])
+    k.run(&w("-n e2e create configmap rep1 --from-literal=a=1"))
         .ok();
-    let (old, _) = get_json(k, &["-n", "e2e", "get", "configmap", "rep1"]);
+    k.run(&w("-n e2e label configmap rep1 keep=no")).ok();
+    let (old, _) = get_json(k, &w("-n e2e get configmap rep1"));
 
     let file = write_file(
         dir.path(),
@@ -1338,7 +1212,7 @@ fn step_replace(k: &Kubectl, _: &ApiServer) {
     );
     let out = k.run(&["replace", "--validate=false", "-f", &file]).ok();
     assert_eq!(out.lines(), ["configmap/rep1 replaced"], "{out}");
-    let (new, out) = get_json(k, &["-n", "e2e", "get", "configmap", "rep1"]);
+    let (new, out) = get_json(k, &w("-n e2e get configmap rep1"));
     assert_json(&new, "/data", json!({"a": "changed"}), &out);
     assert!(
         new["metadata"]["labels"].get("keep").is_none(),
@@ -1390,13 +1264,13 @@ fn step_replace(k: &Kubectl, _: &ApiServer) {
     );
 
     // The deployment through replace: the server bumps generation.
-    let (mut dep, _) = get_json(k, &["-n", "e2e", "get", "deployment", "web"]);
+    let (mut dep, _) = get_json(k, &w("-n e2e get deployment web"));
     let generation = dep["metadata"]["generation"].as_i64().unwrap_or(0);
     dep["spec"]["template"]["spec"]["containers"][0]["image"] = json!("nginx:1.28");
     let file = write_file(dir.path(), "web.json", &dep.to_string());
     let out = k.run(&["replace", "--validate=false", "-f", &file]).ok();
     assert_eq!(out.lines(), ["deployment.apps/web replaced"], "{out}");
-    let (v, out) = get_json(k, &["-n", "e2e", "get", "deployment", "web"]);
+    let (v, out) = get_json(k, &w("-n e2e get deployment web"));
     assert_json(
         &v,
         "/spec/template/spec/containers/0/image",
@@ -1407,34 +1281,27 @@ fn step_replace(k: &Kubectl, _: &ApiServer) {
 }
 
 fn step_delete(k: &Kubectl, _: &ApiServer) {
-    k.run(&["-n", "e2e", "create", "configmap", "del1"]).ok();
-    let out = k.run(&["-n", "e2e", "delete", "configmap", "del1"]).ok();
+    k.run(&w("-n e2e create configmap del1")).ok();
+    let out = k.run(&w("-n e2e delete configmap del1")).ok();
     assert_eq!(
         out.lines(),
         [deleted_line(k, "configmap", "del1", Some("e2e")).as_str()],
         "{out}"
     );
-    let out = k.run(&["-n", "e2e", "get", "configmap", "del1"]).fails();
+    let out = k.run(&w("-n e2e get configmap del1")).fails();
     assert_line(
         &out,
         &out.stderr,
         r#"Error from server (NotFound): configmaps "del1" not found"#,
     );
-    let out = k.run(&["-n", "e2e", "delete", "configmap", "del1"]).fails();
+    let out = k.run(&w("-n e2e delete configmap del1")).fails();
     assert_line(
         &out,
         &out.stderr,
         r#"Error from server (NotFound): configmaps "del1" not found"#,
     );
     let out = k
-        .run(&[
-            "-n",
-            "e2e",
-            "delete",
-            "configmap",
-            "del1",
-            "--ignore-not-found",
-        ])
+        .run(&w("-n e2e delete configmap del1 --ignore-not-found"))
         .ok();
     assert_eq!(out.stdout, "", "{out}");
 
@@ -1449,9 +1316,7 @@ kind: ConfigMap
 metadata: {name: d2, namespace: e2e, labels: {grp: del}}
 ";
     create_from_yaml(k, yaml);
-    let out = k
-        .run(&["-n", "e2e", "delete", "configmaps", "-l", "grp=del"])
-        .ok();
+    let out = k.run(&w("-n e2e delete configmaps -l grp=del")).ok();
     assert_eq!(
         out.lines(),
         [
@@ -1460,22 +1325,20 @@ metadata: {name: d2, namespace: e2e, labels: {grp: del}}
         ],
         "{out}"
     );
-    let out = k
-        .run(&["-n", "e2e", "get", "configmaps", "-l", "grp=del"])
-        .ok();
+    let out = k.run(&w("-n e2e get configmaps -l grp=del")).ok();
     assert_eq!(out.stdout, "", "{out}");
     assert_line(&out, &out.stderr, "No resources found in e2e namespace.");
 
     // A deployment (an apps/v1 object) and a cluster-scoped object.
-    k.run(&["-n", "e2e", "create", "deployment", "gone", "--image=nginx"])
+    k.run(&w("-n e2e create deployment gone --image=nginx"))
         .ok();
-    let out = k.run(&["-n", "e2e", "delete", "deployment", "gone"]).ok();
+    let out = k.run(&w("-n e2e delete deployment gone")).ok();
     assert_eq!(
         out.lines(),
         [deleted_line(k, "deployment.apps", "gone", Some("e2e")).as_str()],
         "{out}"
     );
-    let out = k.run(&["-n", "e2e", "get", "deployment", "gone"]).fails();
+    let out = k.run(&w("-n e2e get deployment gone")).fails();
     assert_line(
         &out,
         &out.stderr,
@@ -1492,16 +1355,14 @@ fn finalized(name: &str) -> String {
 fn step_delete_with_finalizer(k: &Kubectl, _: &ApiServer) {
     let out = create_from_yaml(k, &finalized("fin1"));
     assert_eq!(out.lines(), ["configmap/fin1 created"], "{out}");
-    let out = k
-        .run(&["-n", "e2e", "delete", "configmap", "fin1", "--wait=false"])
-        .ok();
+    let out = k.run(&w("-n e2e delete configmap fin1 --wait=false")).ok();
     assert_eq!(
         out.lines(),
         [deleted_line(k, "configmap", "fin1", Some("e2e")).as_str()],
         "{out}"
     );
     // Still there, marked for deletion, finalizer kept.
-    let (v, out) = get_json(k, &["-n", "e2e", "get", "configmap", "fin1"]);
+    let (v, out) = get_json(k, &w("-n e2e get configmap fin1"));
     assert!(
         v["metadata"]["deletionTimestamp"].is_string(),
         "no deletionTimestamp\n{out}"
@@ -1513,17 +1374,10 @@ fn step_delete_with_finalizer(k: &Kubectl, _: &ApiServer) {
         json!(["kubicle.dev/e2e-hold"]),
         &out,
     );
-    let out = k.run(&["-n", "e2e", "get", "configmap", "fin1"]).ok();
+    let out = k.run(&w("-n e2e get configmap fin1")).ok();
     assert_eq!(parse_table(&out.stdout).column("NAME"), ["fin1"], "{out}");
 
-    let mut waiter = k.spawn(&[
-        "-n",
-        "e2e",
-        "wait",
-        "--for=delete",
-        "configmap/fin1",
-        "--timeout=30s",
-    ]);
+    let mut waiter = k.spawn(&w("-n e2e wait --for=delete configmap/fin1 --timeout=30s"));
     thread::sleep(Duration::from_millis(700));
     assert!(
         waiter.is_running(),
@@ -1545,7 +1399,7 @@ fn step_delete_with_finalizer(k: &Kubectl, _: &ApiServer) {
     assert_eq!(out.lines(), ["configmap/fin1 patched"], "{out}");
     let out = waiter.wait(Duration::from_secs(35)).ok();
     assert_eq!(out.lines(), ["configmap/fin1 condition met"], "{out}");
-    let out = k.run(&["-n", "e2e", "get", "configmap", "fin1"]).fails();
+    let out = k.run(&w("-n e2e get configmap fin1")).fails();
     assert_line(
         &out,
         &out.stderr,
@@ -1554,7 +1408,7 @@ fn step_delete_with_finalizer(k: &Kubectl, _: &ApiServer) {
 
     // A plain `kubectl delete` waits until the finalizer is gone.
     create_from_yaml(k, &finalized("fin2"));
-    let mut deleter = k.spawn(&["-n", "e2e", "delete", "configmap", "fin2"]);
+    let mut deleter = k.spawn(&w("-n e2e delete configmap fin2"));
     thread::sleep(Duration::from_millis(1000));
     assert!(
         deleter.is_running(),
@@ -1578,59 +1432,37 @@ fn step_delete_with_finalizer(k: &Kubectl, _: &ApiServer) {
         [deleted_line(k, "configmap", "fin2", Some("e2e")).as_str()],
         "{out}"
     );
-    k.run(&["-n", "e2e", "get", "configmap", "fin2"]).fails();
+    k.run(&w("-n e2e get configmap fin2")).fails();
 }
 
 fn step_watch(k: &Kubectl, _: &ApiServer) {
-    k.run(&["create", "namespace", "watch"]).ok();
-    k.run(&[
-        "-n",
-        "watch",
-        "create",
-        "configmap",
-        "w0",
-        "--from-literal=k=v",
-    ])
-    .ok();
+    k.run(&w("create namespace watch")).ok();
+    k.run(&w("-n watch create configmap w0 --from-literal=k=v"))
+        .ok();
 
     // List-then-watch of a namespace, as events.
-    let mut w = k.spawn(&[
-        "-n",
-        "watch",
-        "get",
-        "configmaps",
-        "-w",
-        "--output-watch-events",
-        "-o",
-        "json",
-    ]);
-    let seen = w.wait_until(WATCH_TIMEOUT, |s| has_event(s, "ADDED", "w0"));
-    assert!(seen, "no ADDED w0 from the initial list\n{}", w.kill());
-    k.run(&[
-        "-n",
-        "watch",
-        "create",
-        "configmap",
-        "w1",
-        "--from-literal=k=v",
-    ])
-    .ok();
-    let seen = w.wait_until(WATCH_TIMEOUT, |s| has_event(s, "ADDED", "w1"));
-    assert!(seen, "no ADDED w1\n{}", w.kill());
-    k.run(&["-n", "watch", "label", "configmap", "w1", "x=y"])
+    let mut watch = k.spawn(&w(
+        "-n watch get configmaps -w --output-watch-events -o json",
+    ));
+    let seen = watch.wait_until(WATCH_TIMEOUT, |s| has_event(s, "ADDED", "w0"));
+    assert!(seen, "no ADDED w0 from the initial list\n{}", watch.kill());
+    k.run(&w("-n watch create configmap w1 --from-literal=k=v"))
         .ok();
-    let seen = w.wait_until(WATCH_TIMEOUT, |s| {
+    let seen = watch.wait_until(WATCH_TIMEOUT, |s| has_event(s, "ADDED", "w1"));
+    assert!(seen, "no ADDED w1\n{}", watch.kill());
+    k.run(&w("-n watch label configmap w1 x=y")).ok();
+    let seen = watch.wait_until(WATCH_TIMEOUT, |s| {
         json_stream(s).iter().any(|e| {
             e["type"] == "MODIFIED"
                 && e["object"]["metadata"]["name"] == "w1"
                 && e["object"]["metadata"]["labels"]["x"] == "y"
         })
     });
-    assert!(seen, "no MODIFIED w1 with the label\n{}", w.kill());
-    k.run(&["-n", "watch", "delete", "configmap", "w1"]).ok();
-    let seen = w.wait_until(WATCH_TIMEOUT, |s| has_event(s, "DELETED", "w1"));
-    assert!(seen, "no DELETED w1\n{}", w.kill());
-    let out = w.kill();
+    assert!(seen, "no MODIFIED w1 with the label\n{}", watch.kill());
+    k.run(&w("-n watch delete configmap w1")).ok();
+    let seen = watch.wait_until(WATCH_TIMEOUT, |s| has_event(s, "DELETED", "w1"));
+    assert!(seen, "no DELETED w1\n{}", watch.kill());
+    let out = watch.kill();
     let events = events_of(&out.stdout);
     let w1: Vec<&str> = events
         .iter()
@@ -1644,50 +1476,34 @@ fn step_watch(k: &Kubectl, _: &ApiServer) {
     );
 
     // Watch of one named object.
-    let mut w = k.spawn(&[
-        "-n",
-        "watch",
-        "get",
-        "configmap",
-        "w0",
-        "-w",
-        "--output-watch-events",
-        "-o",
-        "json",
-    ]);
-    let seen = w.wait_until(WATCH_TIMEOUT, |s| has_event(s, "ADDED", "w0"));
-    assert!(seen, "no ADDED w0 for the named watch\n{}", w.kill());
-    k.run(&["-n", "watch", "annotate", "configmap", "w0", "seen=yes"])
-        .ok();
-    k.run(&["-n", "watch", "create", "configmap", "other"]).ok();
-    let seen = w.wait_until(WATCH_TIMEOUT, |s| has_event(s, "MODIFIED", "w0"));
-    assert!(seen, "no MODIFIED w0 for the named watch\n{}", w.kill());
+    let mut watch = k.spawn(&w(
+        "-n watch get configmap w0 -w --output-watch-events -o json",
+    ));
+    let seen = watch.wait_until(WATCH_TIMEOUT, |s| has_event(s, "ADDED", "w0"));
+    assert!(seen, "no ADDED w0 for the named watch\n{}", watch.kill());
+    k.run(&w("-n watch annotate configmap w0 seen=yes")).ok();
+    k.run(&w("-n watch create configmap other")).ok();
+    let seen = watch.wait_until(WATCH_TIMEOUT, |s| has_event(s, "MODIFIED", "w0"));
+    assert!(seen, "no MODIFIED w0 for the named watch\n{}", watch.kill());
     thread::sleep(Duration::from_millis(300));
-    let out = w.kill();
+    let out = watch.kill();
     assert!(
         !has_event(&out.stdout, "ADDED", "other"),
         "the named watch saw another object\n{out}"
     );
 
     // The table watch people type: header, the existing rows, then a row per change.
-    let mut w = k.spawn(&["-n", "watch", "get", "configmaps", "-w"]);
-    let seen = w.wait_until(WATCH_TIMEOUT, |s| {
+    let mut watch = k.spawn(&w("-n watch get configmaps -w"));
+    let seen = watch.wait_until(WATCH_TIMEOUT, |s| {
         s.lines().any(|l| l.split_whitespace().next() == Some("w0"))
     });
-    assert!(seen, "no w0 row\n{}", w.kill());
-    k.run(&[
-        "-n",
-        "watch",
-        "create",
-        "configmap",
-        "w2",
-        "--from-literal=a=b",
-    ])
-    .ok();
-    let seen = w.wait_until(WATCH_TIMEOUT, |s| {
+    assert!(seen, "no w0 row\n{}", watch.kill());
+    k.run(&w("-n watch create configmap w2 --from-literal=a=b"))
+        .ok();
+    let seen = watch.wait_until(WATCH_TIMEOUT, |s| {
         s.lines().any(|l| l.split_whitespace().next() == Some("w2"))
     });
-    let out = w.kill();
+    let out = watch.kill();
     assert!(seen, "no w2 row\n{out}");
     let header: Vec<&str> = out
         .stdout
@@ -1708,23 +1524,11 @@ fn step_watch(k: &Kubectl, _: &ApiServer) {
 }
 
 fn step_wait(k: &Kubectl, _: &ApiServer) {
-    k.run(&[
-        "-n",
-        "e2e",
-        "create",
-        "configmap",
-        "wt",
-        "--from-literal=a=x",
-    ])
-    .ok();
-    let mut waiter = k.spawn(&[
-        "-n",
-        "e2e",
-        "wait",
-        "--for=jsonpath={.data.a}=b",
-        "configmap/wt",
-        "--timeout=30s",
-    ]);
+    k.run(&w("-n e2e create configmap wt --from-literal=a=x"))
+        .ok();
+    let mut waiter = k.spawn(&w(
+        "-n e2e wait --for=jsonpath={.data.a}=b configmap/wt --timeout=30s",
+    ));
     thread::sleep(Duration::from_millis(700));
     assert!(
         waiter.is_running(),
@@ -1750,28 +1554,18 @@ fn step_wait(k: &Kubectl, _: &ApiServer) {
     // Already true: returns at once.
     let started = Instant::now();
     let out = k
-        .run(&[
-            "-n",
-            "e2e",
-            "wait",
-            "--for=jsonpath={.data.a}=b",
-            "configmap/wt",
-            "--timeout=10s",
-        ])
+        .run(&w(
+            "-n e2e wait --for=jsonpath={.data.a}=b configmap/wt --timeout=10s",
+        ))
         .ok();
     assert_eq!(out.lines(), ["configmap/wt condition met"], "{out}");
     assert!(started.elapsed() < Duration::from_secs(5), "{out}");
 
     // Never true: times out with kubectl's message.
     let out = k
-        .run(&[
-            "-n",
-            "e2e",
-            "wait",
-            "--for=jsonpath={.data.a}=never",
-            "configmap/wt",
-            "--timeout=2s",
-        ])
+        .run(&w(
+            "-n e2e wait --for=jsonpath={.data.a}=never configmap/wt --timeout=2s",
+        ))
         .fails();
     assert_contains(
         &out,
@@ -1779,31 +1573,24 @@ fn step_wait(k: &Kubectl, _: &ApiServer) {
         "timed out waiting for the condition on configmaps/wt",
     );
 
-    let mut waiter = k.spawn(&[
-        "-n",
-        "e2e",
-        "wait",
-        "--for=delete",
-        "configmap/wt",
-        "--timeout=30s",
-    ]);
+    let mut waiter = k.spawn(&w("-n e2e wait --for=delete configmap/wt --timeout=30s"));
     thread::sleep(Duration::from_millis(700));
     assert!(
         waiter.is_running(),
         "wait --for=delete returned while the object exists\n{}",
         waiter.kill()
     );
-    k.run(&["-n", "e2e", "delete", "configmap", "wt"]).ok();
+    k.run(&w("-n e2e delete configmap wt")).ok();
     let out = waiter.wait(Duration::from_secs(35)).ok();
     assert_eq!(out.lines(), ["configmap/wt condition met"], "{out}");
 }
 
 fn step_auth_can_i(k: &Kubectl, _: &ApiServer) {
     for args in [
-        &["auth", "can-i", "create", "pods"][..],
-        &["auth", "can-i", "list", "deployments.apps", "-n", "e2e"],
-        &["auth", "can-i", "delete", "namespaces"],
-        &["auth", "can-i", "*", "*"],
+        &w("auth can-i create pods")[..],
+        &w("auth can-i list deployments.apps -n e2e"),
+        &w("auth can-i delete namespaces"),
+        &w("auth can-i * *"),
     ] {
         let out = k.run(args).ok();
         assert_eq!(out.stdout.trim(), "yes", "{out}");
@@ -1811,17 +1598,11 @@ fn step_auth_can_i(k: &Kubectl, _: &ApiServer) {
 }
 
 fn step_describe(k: &Kubectl, _: &ApiServer) {
-    k.run(&[
-        "-n",
-        "e2e",
-        "create",
-        "configmap",
-        "desc",
-        "--from-literal=a=1",
-        "--from-literal=b=two",
-    ])
+    k.run(&w(
+        "-n e2e create configmap desc --from-literal=a=1 --from-literal=b=two",
+    ))
     .ok();
-    let out = k.run(&["-n", "e2e", "describe", "configmap", "desc"]).ok();
+    let out = k.run(&w("-n e2e describe configmap desc")).ok();
     let text = &out.stdout;
     assert_eq!(described(text, "Name"), Some("desc"), "{out}");
     assert_eq!(described(text, "Namespace"), Some("e2e"), "{out}");
@@ -1834,17 +1615,11 @@ fn step_describe(k: &Kubectl, _: &ApiServer) {
     assert_eq!(described(text, "Events"), Some("<none>"), "{out}");
     assert_eq!(out.stderr, "", "{out}");
 
-    k.run(&[
-        "-n",
-        "e2e",
-        "create",
-        "deployment",
-        "api",
-        "--image=nginx:1.27",
-        "--replicas=2",
-    ])
+    k.run(&w(
+        "-n e2e create deployment api --image=nginx:1.27 --replicas=2",
+    ))
     .ok();
-    let out = k.run(&["-n", "e2e", "describe", "deployment", "api"]).ok();
+    let out = k.run(&w("-n e2e describe deployment api")).ok();
     let text = &out.stdout;
     assert_eq!(described(text, "Name"), Some("api"), "{out}");
     assert_eq!(described(text, "Namespace"), Some("e2e"), "{out}");
@@ -1869,7 +1644,7 @@ fn step_describe(k: &Kubectl, _: &ApiServer) {
     assert_contains(&out, text, "Pod Template:");
     assert_eq!(out.stderr, "", "{out}");
 
-    let out = k.run(&["describe", "namespace", "e2e"]).ok();
+    let out = k.run(&w("describe namespace e2e")).ok();
     let text = &out.stdout;
     assert_eq!(described(text, "Name"), Some("e2e"), "{out}");
     assert_eq!(described(text, "Status"), Some("Active"), "{out}");
@@ -1878,9 +1653,7 @@ fn step_describe(k: &Kubectl, _: &ApiServer) {
     assert_contains(&out, text, "No LimitRange resource.");
     assert_eq!(out.stderr, "", "{out}");
 
-    let out = k
-        .run(&["-n", "e2e", "describe", "configmap", "nope"])
-        .fails();
+    let out = k.run(&w("-n e2e describe configmap nope")).fails();
     assert_line(
         &out,
         &out.stderr,
@@ -1891,23 +1664,22 @@ fn step_describe(k: &Kubectl, _: &ApiServer) {
 const RFC1123_SUBDOMAIN: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
 const RFC1123_LABEL: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
 
-fn step_errors(k: &Kubectl, _: &ApiServer) {
-    // NotFound.
+fn step_errors_not_found(k: &Kubectl, _: &ApiServer) {
     for (args, line) in [
         (
-            &["-n", "e2e", "get", "configmap", "nope"][..],
+            &w("-n e2e get configmap nope")[..],
             r#"Error from server (NotFound): configmaps "nope" not found"#,
         ),
         (
-            &["-n", "e2e", "get", "deployment", "nope"],
+            &w("-n e2e get deployment nope"),
             r#"Error from server (NotFound): deployments.apps "nope" not found"#,
         ),
         (
-            &["get", "namespace", "nope"],
+            &w("get namespace nope"),
             r#"Error from server (NotFound): namespaces "nope" not found"#,
         ),
         (
-            &["-n", "no-such-namespace", "get", "secret", "x"],
+            &w("-n no-such-namespace get secret x"),
             r#"Error from server (NotFound): secrets "x" not found"#,
         ),
     ] {
@@ -1915,22 +1687,24 @@ fn step_errors(k: &Kubectl, _: &ApiServer) {
         assert_eq!(out.stdout, "", "{out}");
         assert_line(&out, &out.stderr, line);
     }
+}
 
-    // AlreadyExists, through each path kubectl takes.
-    let out = k.run(&["create", "namespace", "e2e"]).fails();
+/// AlreadyExists, through each path kubectl takes.
+fn step_errors_already_exists(k: &Kubectl, _: &ApiServer) {
+    let out = k.run(&w("create namespace e2e")).fails();
     assert_line(
         &out,
         &out.stderr,
         r#"Error from server (AlreadyExists): namespaces "e2e" already exists"#,
     );
-    let out = k.run(&["-n", "e2e", "create", "configmap", "cm1"]).fails();
+    let out = k.run(&w("-n e2e create configmap cm1")).fails();
     assert_line(
         &out,
         &out.stderr,
         r#"error: failed to create configmap: configmaps "cm1" already exists"#,
     );
     let out = k
-        .run(&["-n", "e2e", "create", "deployment", "web", "--image=nginx"])
+        .run(&w("-n e2e create deployment web --image=nginx"))
         .fails();
     assert_line(
         &out,
@@ -1939,7 +1713,7 @@ fn step_errors(k: &Kubectl, _: &ApiServer) {
     );
     let out = k
         .run_stdin(
-            &["create", "-f", "-"],
+            &w("create --validate=false -f -"),
             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm1, namespace: e2e}\n",
         )
         .fails();
@@ -1948,11 +1722,10 @@ fn step_errors(k: &Kubectl, _: &ApiServer) {
         &out.stderr,
         r#"Error from server (AlreadyExists): error when creating "STDIN": configmaps "cm1" already exists"#,
     );
+}
 
-    // Invalid names.
-    let out = k
-        .run(&["-n", "e2e", "create", "configmap", "Bad_Name"])
-        .fails();
+fn step_errors_invalid_names(k: &Kubectl, _: &ApiServer) {
+    let out = k.run(&w("-n e2e create configmap Bad_Name")).fails();
     assert_contains(
         &out,
         &out.stderr,
@@ -1962,7 +1735,7 @@ fn step_errors(k: &Kubectl, _: &ApiServer) {
     );
     let out = k
         .run_stdin(
-            &["create", "-f", "-"],
+            &w("create --validate=false -f -"),
             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Bad_Name, namespace: e2e}\n",
         )
         .fails();
@@ -1973,7 +1746,7 @@ fn step_errors(k: &Kubectl, _: &ApiServer) {
             r#"The ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": {RFC1123_SUBDOMAIN}"#
         ),
     );
-    let out = k.run(&["create", "namespace", "Bad.NS"]).fails();
+    let out = k.run(&w("create namespace Bad.NS")).fails();
     assert_contains(
         &out,
         &out.stderr,
@@ -1981,12 +1754,14 @@ fn step_errors(k: &Kubectl, _: &ApiServer) {
             r#"The Namespace "Bad.NS" is invalid: metadata.name: Invalid value: "Bad.NS": {RFC1123_LABEL}"#
         ),
     );
-    k.run(&["get", "namespace", "Bad.NS"]).fails();
+    k.run(&w("get namespace Bad.NS")).fails();
+}
 
-    // Other validation the real server does.
+/// Validation the real server does beyond names.
+fn step_errors_validation(k: &Kubectl, _: &ApiServer) {
     let out = k
         .run_stdin(
-            &["create", "-f", "-"],
+            &w("create --validate=false -f -"),
             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: badkey, namespace: e2e}\ndata: {\"bad key\": \"1\"}\n",
         )
         .fails();
@@ -1994,7 +1769,7 @@ fn step_errors(k: &Kubectl, _: &ApiServer) {
     assert_contains(&out, &out.stderr, "data[bad key]");
     let out = k
         .run_stdin(
-            &["create", "-f", "-"],
+            &w("create --validate=false -f -"),
             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: mismatch, namespace: e2e}\n\
              spec:\n  selector: {matchLabels: {app: x}}\n  template:\n    metadata: {labels: {app: y}}\n    spec:\n      containers: [{name: c, image: nginx}]\n",
         )
@@ -2006,19 +1781,35 @@ fn step_errors(k: &Kubectl, _: &ApiServer) {
         &out.stderr,
         "`selector` does not match template `labels`",
     );
+}
 
-    // kubectl asks for strict field validation: unknown fields are refused.
+/// kubectl asks for strict field validation (its default `--validate=strict`): unknown fields
+/// are refused, and `--validate=false` (fieldValidation=Ignore) drops them.
+fn step_errors_unknown_field(k: &Kubectl, _: &ApiServer) {
     let out = k
         .run_stdin(
-            &["create", "-f", "-"],
+            &w("create -f -"),
             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: strict, namespace: e2e}\nbogus: 1\n",
         )
         .fails();
     assert_contains(&out, &out.stderr, r#"unknown field "bogus""#);
-    k.run(&["-n", "e2e", "get", "configmap", "strict"]).fails();
+    k.run(&w("-n e2e get configmap strict")).fails();
+    let out = k
+        .run_stdin(
+            &w("create --validate=false -f -"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lax, namespace: e2e}\nbogus: 1\n",
+        )
+        .ok();
+    assert_eq!(out.lines(), ["configmap/lax created"], "{out}");
+    let (v, out) = get_json(k, &w("-n e2e get configmap lax"));
+    assert!(
+        v.get("bogus").is_none(),
+        "the unknown field was stored\n{out}"
+    );
+}
 
-    // A resource type the server does not have.
-    let out = k.run(&["get", "foos"]).fails();
+fn step_errors_unknown_type(k: &Kubectl, _: &ApiServer) {
+    let out = k.run(&w("get foos")).fails();
     assert_line(
         &out,
         &out.stderr,

@@ -11,6 +11,16 @@ fn set_default(obj: &mut Value, key: &str, v: Value) {
     }
 }
 
+/// Default an update strategy `{type, rollingUpdate}`: an empty or typeless one becomes
+/// `RollingUpdate` with the given parameters.
+fn strategy_default(spec: &mut Value, key: &str, rolling: Value) {
+    let s = field(spec, key);
+    set_default(s, "type", json!("RollingUpdate"));
+    if s["type"] == "RollingUpdate" {
+        set_default(s, "rollingUpdate", rolling);
+    }
+}
+
 fn field<'a>(obj: &'a mut Value, key: &str) -> &'a mut Value {
     if !obj.get(key).is_some_and(|v| v.is_object()) {
         obj[key] = json!({});
@@ -88,10 +98,10 @@ pub fn apply(group: &str, kind: &str, obj: &mut Value) {
             set_default(spec, "replicas", json!(1));
             set_default(spec, "revisionHistoryLimit", json!(10));
             set_default(spec, "progressDeadlineSeconds", json!(600));
-            set_default(
+            strategy_default(
                 spec,
                 "strategy",
-                json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}}),
+                json!({"maxUnavailable": "25%", "maxSurge": "25%"}),
             );
             template(spec);
         }
@@ -105,20 +115,16 @@ pub fn apply(group: &str, kind: &str, obj: &mut Value) {
             set_default(spec, "replicas", json!(1));
             set_default(spec, "podManagementPolicy", json!("OrderedReady"));
             set_default(spec, "revisionHistoryLimit", json!(10));
-            set_default(
-                spec,
-                "updateStrategy",
-                json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}),
-            );
+            strategy_default(spec, "updateStrategy", json!({"partition": 0}));
             template(spec);
         }
         ("apps", "DaemonSet") => {
             let spec = field(obj, "spec");
             set_default(spec, "revisionHistoryLimit", json!(10));
-            set_default(
+            strategy_default(
                 spec,
                 "updateStrategy",
-                json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}}),
+                json!({"maxUnavailable": 1, "maxSurge": 0}),
             );
             template(spec);
         }

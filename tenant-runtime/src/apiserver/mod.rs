@@ -10,11 +10,13 @@ pub mod discovery;
 pub mod error;
 pub mod meta;
 pub mod objects;
+pub mod openapi;
 pub mod protobuf;
 pub mod registry;
 pub mod request;
 pub mod selector;
 pub mod strategic;
+pub mod strategy;
 pub mod table;
 pub mod validation;
 pub mod watch;
@@ -49,6 +51,7 @@ pub const SYSTEM_NAMESPACES: &[&str] =
 pub struct ApiServer {
     pub store: Arc<dyn Store>,
     pub registry: Registry,
+    pub openapi: openapi::OpenApi,
     /// How long events are kept.
     pub event_ttl: Duration,
 }
@@ -96,9 +99,26 @@ pub struct ServeOptions {
 
 impl ApiServer {
     pub fn new(store: Arc<dyn Store>, event_ttl: Duration) -> Arc<Self> {
+        let registry = Registry::builtin();
+        let kinds = registry
+            .all()
+            .iter()
+            .map(|t| openapi::KindEntry {
+                group: t.group.to_string(),
+                version: t.version.to_string(),
+                kind: t.kind.to_string(),
+                plural: t.plural.to_string(),
+                namespaced: t.namespaced,
+                status: t.status,
+                scale: t.scale,
+                verbs: t.verbs().iter().map(|v| v.to_string()).collect(),
+                schema: None,
+            })
+            .collect();
         Arc::new(ApiServer {
             store,
-            registry: Registry::builtin(),
+            registry,
+            openapi: openapi::OpenApi::new(kinds),
             event_ttl,
         })
     }
@@ -304,8 +324,35 @@ async fn dispatch(s: Arc<ApiServer>, req: Request) -> ApiResult<Response> {
             ))
         }
         Endpoint::Health(_) => Ok(plain(StatusCode::OK, "ok")),
-        Endpoint::OpenApiV2 | Endpoint::OpenApiV3Root | Endpoint::OpenApiV3(_) => {
-            Err(ApiError::not_found_path())
+        Endpoint::OpenApiV2 => {
+            get_only(req.method())?;
+            let mut r = (StatusCode::OK, s.openapi.v2_protobuf()).into_response();
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(openapi::V2_PROTOBUF_CONTENT_TYPE),
+            );
+            Ok(r)
+        }
+        Endpoint::OpenApiV3Root => {
+            get_only(req.method())?;
+            Ok(objects::value_response(
+                StatusCode::OK,
+                &s.openapi.v3_root(),
+                &[],
+            ))
+        }
+        Endpoint::OpenApiV3(path) => {
+            get_only(req.method())?;
+            let (doc, _hash) = s
+                .openapi
+                .v3_group_version(&path)
+                .ok_or_else(ApiError::not_found_path)?;
+            let mut r = (StatusCode::OK, doc).into_response();
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(openapi::V3_JSON_CONTENT_TYPE),
+            );
+            Ok(r)
         }
         Endpoint::CoreVersions => {
             get_only(req.method())?;
@@ -512,7 +559,9 @@ pub async fn serve(opts: ServeOptions) -> anyhow::Result<()> {
             axum::serve(l, app).with_graceful_shutdown(shutdown).await?;
         }
     }
-    store.close();
+    if let Err(e) = store.close() {
+        tracing::warn!(error = %e, "closing the store");
+    }
     Ok(())
 }
 

@@ -18,7 +18,7 @@ use super::request::{Accept, FieldValidation, Query};
 use super::selector::{FieldSelector, LabelSelector};
 use super::table;
 use super::validation;
-use super::{ApiServer, defaults, strategic};
+use super::{ApiServer, defaults, strategic, strategy};
 use crate::store::{ListOptions, Revision, Rv, StoreError};
 
 /// How many times an unconditional write retries after losing a race.
@@ -332,8 +332,9 @@ fn admit_typed(
     Ok(typed)
 }
 
-fn validate_meta(rt: &ResourceType, obj: &Value) -> ApiResult<()> {
-    let causes = validation::validate_metadata(rt.group, rt.kind, rt.namespaced, obj);
+fn validate_meta(rt: &ResourceType, obj: &Value, old: Option<&Value>) -> ApiResult<()> {
+    let mut causes = validation::validate_metadata(rt.group, rt.kind, rt.namespaced, obj);
+    causes.extend(strategy::validate(rt.group, rt.kind, obj, old));
     if causes.is_empty() {
         return Ok(());
     }
@@ -362,7 +363,12 @@ fn check_size(obj: &Value) -> ApiResult<()> {
 }
 
 /// The namespace of a new namespaced object must exist and not be terminating.
-pub fn check_namespace(s: &Arc<ApiServer>, rt: &ResourceType, ns: Option<&str>) -> ApiResult<()> {
+pub fn check_namespace(
+    s: &Arc<ApiServer>,
+    rt: &ResourceType,
+    ns: Option<&str>,
+    name: &str,
+) -> ApiResult<()> {
     if !rt.namespaced {
         return Ok(());
     }
@@ -376,15 +382,19 @@ pub fn check_namespace(s: &Arc<ApiServer>, rt: &ResourceType, ns: Option<&str>) 
         .get(&nst.key(None, ns))
         .ok_or_else(|| ApiError::not_found("namespaces", "", ns))?;
     if meta::deletion_timestamp(&r.value).is_some() {
+        let mut details = json!({"name": name, "kind": rt.plural, "causes": [{"reason": "NamespaceTerminating", "message": format!("namespace {ns} is being terminated"), "field": "metadata.namespace"}]});
+        if !rt.group.is_empty() {
+            details["group"] = json!(rt.group);
+        }
         return Err(ApiError::new(
             403,
             "Forbidden",
             format!(
-                "{} \"{}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
-                rt.plural,
-                meta::name(&r.value).unwrap_or("")
+                "{} \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+                rt.plural
             ),
-        ));
+        )
+        .with_details(details));
     }
     Ok(())
 }
@@ -491,6 +501,7 @@ pub async fn create_object(
         meta::meta_mut(&mut obj).remove("generation");
     }
     defaults::apply(rt.group, rt.kind, &mut obj);
+    strategy::prepare(rt.group, rt.kind, &mut obj);
     let generate = meta::name(&obj).is_none()
         && meta::str_field(&obj, "generateName").is_some_and(|g| !g.is_empty());
     let attempts = if generate { 8 } else { 1 };
@@ -501,8 +512,8 @@ pub async fn create_object(
                 .to_string();
             meta::meta_mut(&mut obj).insert("name".into(), json!(meta::generate_name(&g)));
         }
-        validate_meta(rt, &obj)?;
-        check_namespace(s, rt, ns)?;
+        validate_meta(rt, &obj, None)?;
+        check_namespace(s, rt, ns, meta::name(&obj).unwrap_or(""))?;
         check_size(&obj)?;
         let name = meta::name(&obj).unwrap_or("").to_string();
         if dry_run {
@@ -583,6 +594,7 @@ fn merge_update(rt: &ResourceType, old: &Value, new: Value, part: Part) -> Value
     m.remove("selfLink");
     if part == Part::Main {
         defaults::apply(rt.group, rt.kind, &mut out);
+        strategy::prepare(rt.group, rt.kind, &mut out);
     }
     if let Some(g) = old_meta.get("generation").and_then(|g| g.as_i64()) {
         if non_meta_differs(old, &out) {
@@ -657,7 +669,7 @@ pub async fn update(
             }
         }
         let new = merge_update(t.rt, &cur.value, obj.clone(), part);
-        validate_meta(t.rt, &new)?;
+        validate_meta(t.rt, &new, Some(&cur.value))?;
         check_size(&new)?;
         match commit_update(s, t, &cur, new, dry_run).await {
             Ok(b) => return Ok(json_response(StatusCode::OK, b, &warnings)),
@@ -746,7 +758,12 @@ pub async fn patch(
     for _ in 0..MAX_RETRIES {
         warnings.clear();
         let cur = s.store.get(&t.key()).ok_or_else(|| t.not_found())?;
-        let patched = apply_patch(pt, (t.rt.group, t.rt.version, t.rt.kind), &cur.value, &patch)?;
+        let patched = apply_patch(
+            pt,
+            (t.rt.group, t.rt.version, t.rt.kind),
+            &cur.value,
+            &patch,
+        )?;
         let precondition = meta::resource_version(&patched).map_err(ApiError::bad_request)?;
         let explicit = precondition.is_some_and(|rv| rv != cur.rv);
         if explicit {
@@ -759,7 +776,7 @@ pub async fn patch(
         }
         let patched = admit_typed(t.rt, patched, fv, &mut warnings)?;
         let new = merge_update(t.rt, &cur.value, patched, part);
-        validate_meta(t.rt, &new)?;
+        validate_meta(t.rt, &new, Some(&cur.value))?;
         check_size(&new)?;
         match commit_update(s, t, &cur, new, dry_run).await {
             Ok(b) => return Ok(json_response(StatusCode::OK, b, &warnings)),

@@ -211,7 +211,15 @@ pub async fn watch(
                         EventKind::Deleted if now => "DELETED",
                         _ => continue,
                     };
-                    if tx.send(event_frame(&rt, &framing, kind, &ev.object)).await.is_err() {
+                    let frame = match (kind, ev.kind, &ev.prev) {
+                        // Leaving the selection: the last state that matched, at this revision.
+                        ("DELETED", EventKind::Modified, Some(prev)) => {
+                            let r = prev.at_revision(ev.rv());
+                            event_frame(&rt, &framing, kind, &r)
+                        }
+                        _ => event_frame(&rt, &framing, kind, &ev.object),
+                    };
+                    if tx.send(frame).await.is_err() {
                         return;
                     }
                 }

@@ -154,3 +154,22 @@ pub trait Store: Send + Sync + 'static {
     /// Discard history at and below `rv` (bounded by the current revision).
     fn compact(&self, rv: Rv) -> BoxFuture<'_, Result<()>>;
 }
+
+impl Revision {
+    /// This state re-labelled with another revision (`metadata.resourceVersion` included), as
+    /// a watcher sees an object leave its selection at a later revision.
+    pub fn at_revision(&self, rv: Rv) -> Revision {
+        let mut value = self.value.clone();
+        if let Some(m) = value.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+            m.insert("resourceVersion".into(), Value::String(rv.to_string()));
+        }
+        let bytes = Bytes::from(serde_json::to_vec(&value).unwrap_or_default());
+        Revision {
+            key: self.key.clone(),
+            rv,
+            create_rv: self.create_rv,
+            value,
+            bytes,
+        }
+    }
+}

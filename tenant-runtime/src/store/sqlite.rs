@@ -49,7 +49,9 @@ pub struct SqliteOptions {
     pub auto_compact: bool,
     /// How often the writer checks whether to compact, and checkpoints when writes are idle.
     pub maintenance_interval: Duration,
-    /// The most history events pruned, and log rows deleted, per writer step while compacting.
+    /// While compacting, each writer round deletes up to this many log rows, plus one per write
+    /// in the round's batch up to three times this (so that compaction keeps pace with
+    /// writes), and prunes as many history events.
     pub compact_chunk: usize,
     /// An upper bound on the database file's size (a storage quota); writes beyond it fail.
     pub max_db_bytes: Option<u64>,
@@ -67,7 +69,7 @@ impl Default for SqliteOptions {
             retain_max_revisions: 50_000,
             auto_compact: true,
             maintenance_interval: Duration::from_secs(10),
-            compact_chunk: 500,
+            compact_chunk: 128,
             max_db_bytes: None,
         }
     }
@@ -105,9 +107,13 @@ pub struct SqliteStats {
     pub rows_compacted: u64,
     /// Compaction work still queued: history events to prune plus log rows to delete.
     pub compaction_backlog: u64,
+    /// Compaction steps done (a chunk of history pruned, or a chunk of rows deleted).
+    pub compaction_steps: u64,
     /// The longest time, in microseconds, one compaction step kept the writer from writing
-    /// (pruning a chunk of history plus deleting a chunk of rows; the commit is shared).
+    /// (the commit that follows is shared with the batch and not counted).
     pub max_compaction_step_us: u64,
+    /// An upper bound of the 99th percentile of compaction step times, in microseconds.
+    pub p99_compaction_step_us: u64,
     /// Events held in the in-memory history.
     pub history_len: usize,
     /// Objects in the latest state.
@@ -137,6 +143,37 @@ struct Counters {
     rows_compacted: AtomicU64,
     backlog: AtomicU64,
     max_step_us: AtomicU64,
+    /// Compaction step times: bucket `i` counts steps of less than `2^i` microseconds.
+    step_hist: [AtomicU64; STEP_BUCKETS],
+}
+
+const STEP_BUCKETS: usize = 24;
+
+impl Counters {
+    fn record_step(&self, spent: Duration) {
+        let us = spent.as_micros() as u64;
+        self.max_step_us.fetch_max(us, Ordering::Relaxed);
+        let bucket = (u64::BITS - us.leading_zeros()) as usize;
+        self.step_hist[bucket.min(STEP_BUCKETS - 1)].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// (steps, upper bound of the 99th percentile in microseconds)
+    fn step_p99(&self) -> (u64, u64) {
+        let hist: Vec<u64> = self
+            .step_hist
+            .iter()
+            .map(|b| b.load(Ordering::Relaxed))
+            .collect();
+        let total: u64 = hist.iter().sum();
+        let mut seen = 0;
+        for (i, n) in hist.iter().enumerate() {
+            seen += n;
+            if seen * 100 >= total * 99 && total > 0 {
+                return (total, 1 << i);
+            }
+        }
+        (total, 0)
+    }
 }
 
 /// The latest committed state and the retained history. Only the writer thread mutates it.
@@ -292,13 +329,16 @@ impl SqliteStore {
             let st = self.shared.state.read();
             (st.history.len(), st.objects.len())
         };
+        let (compaction_steps, p99_compaction_step_us) = c.step_p99();
         SqliteStats {
             commits: c.commits.load(Ordering::Relaxed),
             writes: c.writes.load(Ordering::Relaxed),
             largest_batch: c.largest_batch.load(Ordering::Relaxed),
             rows_compacted: c.rows_compacted.load(Ordering::Relaxed),
             compaction_backlog: c.backlog.load(Ordering::Relaxed),
+            compaction_steps,
             max_compaction_step_us: c.max_step_us.load(Ordering::Relaxed),
+            p99_compaction_step_us,
             history_len,
             objects,
         }
@@ -710,12 +750,16 @@ impl WriterThread {
         let mut next_tick = Instant::now();
         let mut close: Option<Option<oneshot::Sender<()>>> = None;
         while close.is_none() {
+            let now = Instant::now();
+            if self.retry_at.is_some_and(|at| at <= now) {
+                self.retry_at = None;
+            }
             let timeout = if self.has_compaction_work() {
                 Duration::ZERO
             } else {
-                let until_tick = next_tick.saturating_duration_since(Instant::now());
+                let until_tick = next_tick.saturating_duration_since(now);
                 match self.retry_at {
-                    Some(at) => until_tick.min(at.saturating_duration_since(Instant::now())),
+                    Some(at) => until_tick.min(at - now),
                     None => until_tick,
                 }
             };
@@ -776,11 +820,16 @@ impl WriterThread {
     /// One round: the batch (if any) plus one chunk of compaction, then one chunk of pruning.
     fn step(&mut self, writes: Vec<WriteRequest>, compacts: Vec<(Rv, CompactReply)>) {
         let background = self.has_compaction_work();
+        // Compaction keeps pace with writes, up to four chunks a round.
+        let chunk = self.opts.compact_chunk;
+        let budget = chunk + writes.len().min(3 * chunk);
         if !writes.is_empty() || !compacts.is_empty() || background {
-            self.commit_batch(writes, compacts, background);
+            self.commit_batch(writes, compacts, background.then_some(budget));
         }
-        if background {
-            self.prune_history();
+        // Feed the garbage queue about as fast as it is drained: with slack, rounds alternate
+        // between deleting and pruning rather than doing both.
+        if background && self.garbage.len() < 2 * budget {
+            self.prune_history(budget);
         }
         self.update_backlog(&self.shared.state.read());
     }
@@ -798,7 +847,7 @@ impl WriterThread {
         &mut self,
         writes: Vec<WriteRequest>,
         compacts: Vec<(Rv, CompactReply)>,
-        background: bool,
+        delete_budget: Option<usize>,
     ) {
         let (current, compacted) = {
             let st = self.shared.state.read();
@@ -850,11 +899,9 @@ impl WriterThread {
         }
 
         let compact_to = self.pending_compact.filter(|&c| c > compacted);
-        let chunk: Vec<Rv> = if background {
-            let n = self.opts.compact_chunk;
-            self.garbage.iter().take(n).copied().collect()
-        } else {
-            Vec::new()
+        let chunk: Vec<Rv> = match delete_budget {
+            Some(n) => self.garbage.iter().take(n).copied().collect(),
+            None => Vec::new(),
         };
         let ts = unix_ms();
         let mut result = Ok(Duration::ZERO);
@@ -862,11 +909,13 @@ impl WriterThread {
             let advanced = (next != current).then_some(next);
             result = write_txn(&mut self.conn, &events, ts, advanced, compact_to, &chunk);
         }
+        let mut noted = false;
         if let Err(err) = &result
             && !events.is_empty()
         {
             // Nothing of the batch was kept: every request in it fails.
             let reason = self.note_failure(err);
+            noted = true;
             for (reply, _) in outcomes.drain(..) {
                 let _ = reply.send(Err(StoreError::Backend(reason.clone())));
             }
@@ -876,6 +925,7 @@ impl WriterThread {
             // failing write (a full quota, say) cannot starve it.
             if self.failed.is_none() && (compact_to.is_some() || !chunk.is_empty()) {
                 result = write_txn(&mut self.conn, &[], ts, None, compact_to, &chunk);
+                noted = false;
             }
         }
         match result {
@@ -892,11 +942,10 @@ impl WriterThread {
                 counters.writes.fetch_add(n, Ordering::Relaxed);
                 counters.largest_batch.fetch_max(n, Ordering::Relaxed);
                 if !chunk.is_empty() {
-                    let us = spent.as_micros() as u64;
                     counters
                         .rows_compacted
                         .fetch_add(chunk.len() as u64, Ordering::Relaxed);
-                    counters.max_step_us.fetch_max(us, Ordering::Relaxed);
+                    counters.record_step(spent);
                 }
                 // Publish, then answer: a caller that got its answer sees its write.
                 {
@@ -929,12 +978,21 @@ impl WriterThread {
                 self.enforce_max_history(next);
             }
             Err(err) => {
-                let reason = self.note_failure(&err);
+                let reason = if noted {
+                    err.to_string()
+                } else {
+                    self.note_failure(&err)
+                };
                 for (reply, _) in outcomes {
                     let _ = reply.send(Err(StoreError::Backend(reason.clone())));
                 }
+                // Waiters whose compaction was already in effect are answered as such.
                 for reply in self.compact_waiters.drain(..) {
-                    let _ = reply.send(Err(StoreError::Backend(reason.clone())));
+                    let outcome = match compact_to {
+                        Some(_) => Err(StoreError::Backend(reason.clone())),
+                        None => Ok(()),
+                    };
+                    let _ = reply.send(outcome);
                 }
             }
         }
@@ -968,15 +1026,15 @@ impl WriterThread {
         }
     }
 
-    /// Drops up to one chunk of compacted events from the history and queues the log rows
+    /// Drops up to `max` compacted events from the history and queues the log rows
     /// they made obsolete: each event's previous row, and a deletion's own row.
-    fn prune_history(&mut self) {
+    fn prune_history(&mut self, max: usize) {
         let started = Instant::now();
         let mut popped = Vec::new();
         let compacted = {
             let mut st = self.shared.state.write();
             let compacted = st.compacted;
-            while popped.len() < self.opts.compact_chunk {
+            while popped.len() < max {
                 match st.history.front() {
                     Some(ev) if ev.rv() <= compacted => popped.extend(st.history.pop_front()),
                     _ => break,
@@ -999,10 +1057,7 @@ impl WriterThread {
         while self.buckets.front().is_some_and(|b| b.1 <= compacted) {
             self.buckets.pop_front();
         }
-        self.shared
-            .counters
-            .max_step_us
-            .fetch_max(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+        self.shared.counters.record_step(started.elapsed());
     }
 
     /// Periodic work: time-based compaction, and when writes are idle, a truncating
@@ -1068,8 +1123,12 @@ impl WriterThread {
         for reply in self.compact_waiters.drain(..) {
             let _ = reply.send(Err(StoreError::Closed));
         }
-        self.shared.state.write().closed = true;
-        let current = self.shared.state.read().current;
+        let current = {
+            let mut st = self.shared.state.write();
+            st.closed = true;
+            st.current
+        };
+        // Wakes every watcher, which then sees `closed` once it has drained the history.
         self.shared.published.send_replace(current);
     }
 }

@@ -1,0 +1,238 @@
+//! Kind-specific rules applied on every write, as Kubernetes' per-kind strategies do:
+//! normalisation before storage (`prepare`) and the checks that metadata validation does not
+//! cover (`validate`), including fields that may not change after creation.
+
+use base64::Engine;
+use serde_json::{Value, json};
+
+use super::selector::LabelSelector;
+use super::validation::Cause;
+
+/// Normalise an object about to be stored (create or update).
+pub fn prepare(group: &str, kind: &str, obj: &mut Value) {
+    match (group, kind) {
+        ("", "Namespace") => {
+            // Every namespace carries its own name as a label, which selectors rely on.
+            if let Some(name) = obj["metadata"]["name"].as_str().map(String::from) {
+                let m = super::meta::meta_mut(obj);
+                if !m.get("labels").is_some_and(|l| l.is_object()) {
+                    m.insert("labels".into(), json!({}));
+                }
+                m["labels"]["kubernetes.io/metadata.name"] = json!(name);
+            }
+        }
+        ("", "Secret") => {
+            // stringData is write-only: merged into data (base64), never stored.
+            if let Some(sd) = obj.as_object_mut().and_then(|m| m.remove("stringData")) {
+                if let Some(sd) = sd.as_object() {
+                    if !obj.get("data").is_some_and(|d| d.is_object()) {
+                        obj["data"] = json!({});
+                    }
+                    for (k, v) in sd {
+                        if let Some(s) = v.as_str() {
+                            obj["data"][k] =
+                                json!(base64::engine::general_purpose::STANDARD.encode(s));
+                        }
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn cause(field: &str, reason: &'static str, message: String) -> Cause {
+    Cause {
+        field: field.to_string(),
+        reason,
+        message,
+    }
+}
+
+fn immutable(field: &str, old: &Value, new: &Value, out: &mut Vec<Cause>) {
+    if old != new {
+        out.push(cause(
+            field,
+            Cause::INVALID,
+            format!("Invalid value: {}: field is immutable", short(new)),
+        ));
+    }
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.len() > 120 {
+        format!("{}...", &s[..120])
+    } else {
+        s
+    }
+}
+
+/// A workload's `spec.selector` (a LabelSelector) must be set and select its template's labels.
+fn workload_selector(obj: &Value, out: &mut Vec<Cause>) {
+    let sel = &obj["spec"]["selector"];
+    if sel.is_null() {
+        out.push(cause(
+            "spec.selector",
+            Cause::REQUIRED,
+            "Required value".into(),
+        ));
+        return;
+    }
+    let labels = obj["spec"]["template"]["metadata"]["labels"].as_object();
+    let mut parts = vec![];
+    if let Some(ml) = sel.get("matchLabels").and_then(|m| m.as_object()) {
+        for (k, v) in ml {
+            parts.push(format!("{k}={}", v.as_str().unwrap_or("")));
+        }
+    }
+    if let Some(exprs) = sel.get("matchExpressions").and_then(|e| e.as_array()) {
+        for e in exprs {
+            let key = e["key"].as_str().unwrap_or("");
+            let values: Vec<&str> = e["values"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+                .unwrap_or_default();
+            match e["operator"].as_str().unwrap_or("") {
+                "In" => parts.push(format!("{key} in ({})", values.join(","))),
+                "NotIn" => parts.push(format!("{key} notin ({})", values.join(","))),
+                "Exists" => parts.push(key.to_string()),
+                "DoesNotExist" => parts.push(format!("!{key}")),
+                other => {
+                    out.push(cause(
+                        "spec.selector.matchExpressions.operator",
+                        Cause::INVALID,
+                        format!("Invalid value: {other:?}: not a valid selector operator"),
+                    ));
+                    return;
+                }
+            }
+        }
+    }
+    if parts.is_empty() {
+        out.push(cause(
+            "spec.selector",
+            Cause::INVALID,
+            "Invalid value: \"{}\": empty selector is invalid for deployment"
+                .replace("deployment", "this workload"),
+        ));
+        return;
+    }
+    match LabelSelector::parse(&parts.join(",")) {
+        Ok(s) => {
+            if !s.matches(labels) {
+                out.push(cause(
+                    "spec.template.metadata.labels",
+                    Cause::INVALID,
+                    format!(
+                        "Invalid value: {}: `selector` does not match template `labels`",
+                        short(&obj["spec"]["template"]["metadata"]["labels"])
+                    ),
+                ));
+            }
+        }
+        Err(e) => out.push(cause(
+            "spec.selector",
+            Cause::INVALID,
+            format!("Invalid value: {e}"),
+        )),
+    }
+}
+
+/// Kind-specific checks of a new object (`old` is `None`) or an update.
+pub fn validate(group: &str, kind: &str, obj: &Value, old: Option<&Value>) -> Vec<Cause> {
+    let mut out = vec![];
+    match (group, kind) {
+        ("", "Secret") => {
+            if let Some(old) = old {
+                immutable("type", &old["type"], &obj["type"], &mut out);
+            }
+            if let Some(old) = old {
+                if old["immutable"] == json!(true) {
+                    immutable("data", &old["data"], &obj["data"], &mut out);
+                }
+            }
+        }
+        ("", "ConfigMap") => {
+            if let Some(old) = old {
+                if old["immutable"] == json!(true) {
+                    immutable("data", &old["data"], &obj["data"], &mut out);
+                    immutable(
+                        "binaryData",
+                        &old["binaryData"],
+                        &obj["binaryData"],
+                        &mut out,
+                    );
+                }
+            }
+        }
+        ("apps", "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet") => {
+            workload_selector(obj, &mut out);
+            if let Some(old) = old {
+                immutable(
+                    "spec.selector",
+                    &old["spec"]["selector"],
+                    &obj["spec"]["selector"],
+                    &mut out,
+                );
+            }
+            if let Some(r) = obj["spec"]["replicas"].as_i64() {
+                if r < 0 {
+                    out.push(cause(
+                        "spec.replicas",
+                        Cause::INVALID,
+                        format!("Invalid value: {r}: must be greater than or equal to 0"),
+                    ));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_merge_string_data_and_keep_type() {
+        let mut s = json!({"metadata": {"name": "s"}, "data": {"a": "eA=="}, "stringData": {"b": "admin", "a": "y"}});
+        prepare("", "Secret", &mut s);
+        assert!(s.get("stringData").is_none());
+        assert_eq!(s["data"]["b"], "YWRtaW4=");
+        assert_eq!(s["data"]["a"], "eQ==");
+        let old = json!({"type": "Opaque"});
+        let new = json!({"type": "kubernetes.io/tls"});
+        let c = validate("", "Secret", &new, Some(&old));
+        assert_eq!(c[0].field, "type");
+    }
+
+    #[test]
+    fn namespaces_carry_their_name_label() {
+        let mut n = json!({"metadata": {"name": "team-a", "labels": {"x": "y"}}});
+        prepare("", "Namespace", &mut n);
+        assert_eq!(
+            n["metadata"]["labels"]["kubernetes.io/metadata.name"],
+            "team-a"
+        );
+        assert_eq!(n["metadata"]["labels"]["x"], "y");
+    }
+
+    #[test]
+    fn workload_selectors_must_match_templates() {
+        let d = json!({"spec": {"selector": {"matchLabels": {"app": "a"}}, "template": {"metadata": {"labels": {"app": "b"}}}}});
+        let c = validate("apps", "Deployment", &d, None);
+        assert_eq!(c[0].field, "spec.template.metadata.labels");
+        let ok = json!({"spec": {"selector": {"matchLabels": {"app": "a"}}, "template": {"metadata": {"labels": {"app": "a", "x": "y"}}}}});
+        assert!(validate("apps", "Deployment", &ok, None).is_empty());
+        let moved = json!({"spec": {"selector": {"matchLabels": {"app": "x"}}, "template": {"metadata": {"labels": {"app": "x"}}}}});
+        let c = validate("apps", "Deployment", &moved, Some(&ok));
+        assert_eq!(c[0].field, "spec.selector");
+        let missing = json!({"spec": {"template": {"metadata": {"labels": {"app": "a"}}}}});
+        assert_eq!(
+            validate("apps", "Deployment", &missing, None)[0].reason,
+            Cause::REQUIRED
+        );
+    }
+}

@@ -5,8 +5,10 @@
 //! on its exit code. A scenario runs all its steps even when some fail, then fails with the
 //! list of failed steps, so one run shows every difference from real Kubernetes.
 
+use std::cell::{Cell, RefCell};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
+use std::sync::Once;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -72,20 +74,48 @@ fn objects_survive_kill9_and_restart() {
     );
 }
 
+thread_local! {
+    /// Set while a step runs: its panic is reported by [`Scenario::finish`], not by the hook.
+    static IN_STEP: Cell<bool> = const { Cell::new(false) };
+    /// Where the current step panicked.
+    static PANIC_AT: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Installs (once) a panic hook that stays quiet for panics inside steps, noting only where
+/// they happened, and defers to the previous hook for every other panic.
+fn quiet_step_panics() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if IN_STEP.with(Cell::get) {
+                let at = info
+                    .location()
+                    .map(|l| format!("{}:{}", l.file(), l.line()));
+                PANIC_AT.with(|p| *p.borrow_mut() = at);
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
 /// Runs the steps in order, catching each step's panic so that the rest still run.
 struct Scenario<'a> {
     k: &'a Kubectl,
-    server: &'a ApiServer,
     ran: usize,
     failures: Vec<(String, String)>,
 }
 
 impl Scenario<'_> {
-    fn step(&mut self, name: &str, f: impl FnOnce(&Kubectl, &ApiServer)) {
+    fn step(&mut self, name: &str, f: impl FnOnce(&Kubectl)) {
+        quiet_step_panics();
         self.ran += 1;
         let started = Instant::now();
         eprintln!("=== kubectl {} step: {name}", self.k.version());
-        let result = catch_unwind(AssertUnwindSafe(|| f(self.k, self.server)));
+        IN_STEP.with(|s| s.set(true));
+        let result = catch_unwind(AssertUnwindSafe(|| f(self.k)));
+        IN_STEP.with(|s| s.set(false));
         match result {
             Ok(()) => eprintln!("    ok in {:?}", started.elapsed()),
             Err(payload) => {
@@ -94,8 +124,9 @@ impl Scenario<'_> {
                     .cloned()
                     .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
                     .unwrap_or_else(|| "(no message)".into());
-                eprintln!("    FAILED in {:?}", started.elapsed());
-                self.failures.push((name.to_string(), msg));
+                let at = PANIC_AT.with(|p| p.borrow_mut().take()).unwrap_or_default();
+                eprintln!("    FAILED in {:?} at {at}", started.elapsed());
+                self.failures.push((format!("{name} (at {at})"), msg));
             }
         }
     }
@@ -123,7 +154,6 @@ fn scenario(version: &str) {
     let k = server.kubectl(version);
     let mut s = Scenario {
         k: &k,
-        server: &server,
         ran: 0,
         failures: Vec::new(),
     };
@@ -153,6 +183,10 @@ fn scenario(version: &str) {
     s.step("delete with a finalizer", step_delete_with_finalizer);
     s.step("get -w", step_watch);
     s.step("wait", step_wait);
+    s.step("apply", step_apply);
+    // Server-side apply (application/apply-patch+yaml) is not served yet; its step is kept
+    // below and joins the list when the server supports it.
+    s.step("explain", step_explain);
     s.step("auth can-i", step_auth_can_i);
     s.step("describe", step_describe);
     s.step("errors: NotFound", step_errors_not_found);
@@ -277,7 +311,7 @@ fn write_file(dir: &Path, name: &str, text: &str) -> String {
 
 // ---------------------------------------------------------------- steps
 
-fn step_version(k: &Kubectl, _: &ApiServer) {
+fn step_version(k: &Kubectl) {
     let (v, out) = {
         let out = k.run(&w("version -o json")).ok();
         (out.json(), out)
@@ -304,7 +338,7 @@ fn step_version(k: &Kubectl, _: &ApiServer) {
     );
 }
 
-fn step_api_resources(k: &Kubectl, _: &ApiServer) {
+fn step_api_resources(k: &Kubectl) {
     let out = k.run(&["api-resources"]).ok();
     let t = parse_table(&out.stdout);
     assert_eq!(
@@ -355,7 +389,7 @@ fn step_api_resources(k: &Kubectl, _: &ApiServer) {
     }
 }
 
-fn step_system_namespaces(k: &Kubectl, _: &ApiServer) {
+fn step_system_namespaces(k: &Kubectl) {
     let out = k.run(&w("get namespaces")).ok();
     let t = parse_table(&out.stdout);
     assert_eq!(t.columns, ["NAME", "STATUS", "AGE"], "{out}");
@@ -368,7 +402,7 @@ fn step_system_namespaces(k: &Kubectl, _: &ApiServer) {
     }
 }
 
-fn step_create_namespace(k: &Kubectl, _: &ApiServer) {
+fn step_create_namespace(k: &Kubectl) {
     let out = k.run(&w("create namespace e2e")).ok();
     assert_eq!(out.lines(), ["namespace/e2e created"], "{out}");
     let (v, out) = get_json(k, &w("get namespace e2e"));
@@ -396,7 +430,7 @@ fn step_create_namespace(k: &Kubectl, _: &ApiServer) {
     );
 }
 
-fn step_create_configmap(k: &Kubectl, _: &ApiServer) {
+fn step_create_configmap(k: &Kubectl) {
     let out = k
         .run(&[
             "-n",
@@ -424,7 +458,7 @@ fn step_create_configmap(k: &Kubectl, _: &ApiServer) {
     assert_json(&v, "/metadata/namespace", json!("default"), &out);
 }
 
-fn step_create_secret(k: &Kubectl, _: &ApiServer) {
+fn step_create_secret(k: &Kubectl) {
     let out = k
         .run(&w(
             "-n e2e create secret generic s1 --from-literal=password=hunter2",
@@ -446,7 +480,7 @@ fn step_create_secret(k: &Kubectl, _: &ApiServer) {
     assert_eq!(out.stdout, "kubernetes.io/basic-auth", "{out}");
 }
 
-fn step_create_serviceaccount(k: &Kubectl, _: &ApiServer) {
+fn step_create_serviceaccount(k: &Kubectl) {
     let out = k.run(&w("-n e2e create serviceaccount sa1")).ok();
     assert_eq!(out.lines(), ["serviceaccount/sa1 created"], "{out}");
     let (v, out) = get_json(k, &w("-n e2e get serviceaccount sa1"));
@@ -454,7 +488,7 @@ fn step_create_serviceaccount(k: &Kubectl, _: &ApiServer) {
     assert_json(&v, "/metadata/name", json!("sa1"), &out);
 }
 
-fn step_create_deployment(k: &Kubectl, _: &ApiServer) {
+fn step_create_deployment(k: &Kubectl) {
     let out = k
         .run(&w(
             "-n e2e create deployment web --image=nginx:1.27 --replicas=2",
@@ -529,7 +563,7 @@ fn step_create_deployment(k: &Kubectl, _: &ApiServer) {
 
 /// `kubectl create -f` as people type it: kubectl validates against the server's OpenAPI
 /// schema first (1.29+ need /openapi/v3), then POSTs JSON.
-fn step_create_from_file(k: &Kubectl, _: &ApiServer) {
+fn step_create_from_file(k: &Kubectl) {
     let manifests = "\
 apiVersion: v1
 kind: ConfigMap
@@ -588,7 +622,7 @@ spec:
     );
 }
 
-fn step_get_table(k: &Kubectl, _: &ApiServer) {
+fn step_get_table(k: &Kubectl) {
     let out = k.run(&w("-n e2e get configmaps")).ok();
     let t = parse_table(&out.stdout);
     assert_eq!(t.columns, ["NAME", "DATA", "AGE"], "{out}");
@@ -648,7 +682,7 @@ fn step_get_table(k: &Kubectl, _: &ApiServer) {
     );
 }
 
-fn step_get_wide(k: &Kubectl, _: &ApiServer) {
+fn step_get_wide(k: &Kubectl) {
     let out = k.run(&w("-n e2e get deployments -o wide")).ok();
     let t = parse_table(&out.stdout);
     assert_eq!(
@@ -695,7 +729,7 @@ fn step_get_wide(k: &Kubectl, _: &ApiServer) {
     );
 }
 
-fn step_get_yaml(k: &Kubectl, _: &ApiServer) {
+fn step_get_yaml(k: &Kubectl) {
     let out = k.run(&w("-n e2e get configmap cm1 -o yaml")).ok();
     let v: Value =
         serde_yaml::from_str(&out.stdout).unwrap_or_else(|e| panic!("not YAML ({e})\n{out}"));
@@ -722,7 +756,7 @@ fn step_get_yaml(k: &Kubectl, _: &ApiServer) {
     );
 }
 
-fn step_get_json(k: &Kubectl, _: &ApiServer) {
+fn step_get_json(k: &Kubectl) {
     let (v, out) = get_json(k, &w("-n e2e get configmaps"));
     assert_json(&v, "/kind", json!("List"), &out);
     assert_json(&v, "/apiVersion", json!("v1"), &out);
@@ -753,7 +787,7 @@ fn step_get_json(k: &Kubectl, _: &ApiServer) {
     assert_eq!(row["IMAGE"], "nginx:1.27", "{out}");
 }
 
-fn step_get_all_namespaces(k: &Kubectl, _: &ApiServer) {
+fn step_get_all_namespaces(k: &Kubectl) {
     let out = k.run(&w("get configmaps -A")).ok();
     let t = parse_table(&out.stdout);
     assert_eq!(t.columns, ["NAMESPACE", "NAME", "DATA", "AGE"], "{out}");
@@ -836,7 +870,7 @@ metadata:
   namespace: sel
 ";
 
-fn step_label_selectors(k: &Kubectl, _: &ApiServer) {
+fn step_label_selectors(k: &Kubectl) {
     k.run(&w("create namespace sel")).ok();
     let out = create_from_yaml(k, SELECTOR_OBJECTS);
     assert_eq!(
@@ -874,7 +908,7 @@ fn step_label_selectors(k: &Kubectl, _: &ApiServer) {
     assert_eq!(got, ["configmap/l1"]);
 }
 
-fn step_field_selectors(k: &Kubectl, _: &ApiServer) {
+fn step_field_selectors(k: &Kubectl) {
     let got = names(
         k,
         &w("-n sel get configmaps --field-selector metadata.name=l2"),
@@ -913,7 +947,7 @@ fn step_field_selectors(k: &Kubectl, _: &ApiServer) {
     assert_contains(&out, &out.stderr, "spec.foo");
 }
 
-fn step_chunked_list(k: &Kubectl, _: &ApiServer) {
+fn step_chunked_list(k: &Kubectl) {
     k.run(&w("create namespace chunk")).ok();
     let mut yaml = String::new();
     for i in 0..7 {
@@ -971,7 +1005,7 @@ fn step_chunked_list(k: &Kubectl, _: &ApiServer) {
     }
 }
 
-fn step_label(k: &Kubectl, _: &ApiServer) {
+fn step_label(k: &Kubectl) {
     k.run(&w("-n e2e create configmap lab1")).ok();
     let out = k.run(&w("-n e2e label configmap lab1 tier=backend")).ok();
     assert_eq!(out.lines(), ["configmap/lab1 labeled"], "{out}");
@@ -1011,7 +1045,7 @@ fn step_label(k: &Kubectl, _: &ApiServer) {
     assert_eq!(got, ["namespace/e2e"]);
 }
 
-fn step_annotate(k: &Kubectl, _: &ApiServer) {
+fn step_annotate(k: &Kubectl) {
     k.run(&w("-n e2e create configmap ann1")).ok();
     let out = k
         .run(&[
@@ -1047,7 +1081,7 @@ fn step_annotate(k: &Kubectl, _: &ApiServer) {
     assert_json(&v, "/metadata/annotations/note", json!("hello world"), &out);
 }
 
-fn step_scale(k: &Kubectl, _: &ApiServer) {
+fn step_scale(k: &Kubectl) {
     let out = k.run(&w("-n e2e scale deployment web --replicas=3")).ok();
     assert_eq!(out.lines(), ["deployment.apps/web scaled"], "{out}");
     let (v, out) = get_json(k, &w("-n e2e get deployment web"));
@@ -1076,7 +1110,7 @@ fn step_scale(k: &Kubectl, _: &ApiServer) {
     assert_eq!(out.lines(), ["deployment.apps/web scaled"], "{out}");
 }
 
-fn step_patch(k: &Kubectl, _: &ApiServer) {
+fn step_patch(k: &Kubectl) {
     k.run(&w("-n e2e create deployment patchme --image=busybox:1.36"))
         .ok();
     // Strategic merge: the container list merges by name.
@@ -1198,7 +1232,7 @@ fn step_patch(k: &Kubectl, _: &ApiServer) {
     );
 }
 
-fn step_replace(k: &Kubectl, _: &ApiServer) {
+fn step_replace(k: &Kubectl) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     k.run(&w("-n e2e create configmap rep1 --from-literal=a=1"))
         .ok();
@@ -1280,7 +1314,7 @@ fn step_replace(k: &Kubectl, _: &ApiServer) {
     assert_json(&v, "/metadata/generation", json!(generation + 1), &out);
 }
 
-fn step_delete(k: &Kubectl, _: &ApiServer) {
+fn step_delete(k: &Kubectl) {
     k.run(&w("-n e2e create configmap del1")).ok();
     let out = k.run(&w("-n e2e delete configmap del1")).ok();
     assert_eq!(
@@ -1352,7 +1386,7 @@ fn finalized(name: &str) -> String {
     )
 }
 
-fn step_delete_with_finalizer(k: &Kubectl, _: &ApiServer) {
+fn step_delete_with_finalizer(k: &Kubectl) {
     let out = create_from_yaml(k, &finalized("fin1"));
     assert_eq!(out.lines(), ["configmap/fin1 created"], "{out}");
     let out = k.run(&w("-n e2e delete configmap fin1 --wait=false")).ok();
@@ -1435,7 +1469,7 @@ fn step_delete_with_finalizer(k: &Kubectl, _: &ApiServer) {
     k.run(&w("-n e2e get configmap fin2")).fails();
 }
 
-fn step_watch(k: &Kubectl, _: &ApiServer) {
+fn step_watch(k: &Kubectl) {
     k.run(&w("create namespace watch")).ok();
     k.run(&w("-n watch create configmap w0 --from-literal=k=v"))
         .ok();
@@ -1523,7 +1557,7 @@ fn step_watch(k: &Kubectl, _: &ApiServer) {
     assert_eq!(w2.get(1), Some(&"1"), "w2's DATA column\n{out}");
 }
 
-fn step_wait(k: &Kubectl, _: &ApiServer) {
+fn step_wait(k: &Kubectl) {
     k.run(&w("-n e2e create configmap wt --from-literal=a=x"))
         .ok();
     let mut waiter = k.spawn(&w(
@@ -1585,7 +1619,89 @@ fn step_wait(k: &Kubectl, _: &ApiServer) {
     assert_eq!(out.lines(), ["configmap/wt condition met"], "{out}");
 }
 
-fn step_auth_can_i(k: &Kubectl, _: &ApiServer) {
+/// Client-side apply: create, unchanged, configured, and the last-applied annotation.
+fn step_apply(k: &Kubectl) {
+    let manifest = |value: &str| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\n  namespace: e2e\ndata:\n  a: \"{value}\"\n"
+        )
+    };
+    let out = k.run_stdin(&w("apply -f -"), &manifest("1")).ok();
+    assert_eq!(out.lines(), ["configmap/applied created"], "{out}");
+    let out = k.run_stdin(&w("apply -f -"), &manifest("1")).ok();
+    assert_eq!(out.lines(), ["configmap/applied unchanged"], "{out}");
+    let out = k.run_stdin(&w("apply -f -"), &manifest("2")).ok();
+    assert_eq!(out.lines(), ["configmap/applied configured"], "{out}");
+    let (v, out) = get_json(k, &w("-n e2e get configmap applied"));
+    assert_json(&v, "/data", json!({"a": "2"}), &out);
+    let last = v
+        .pointer("/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration")
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("no last-applied-configuration annotation\n{out}"));
+    let last: Value = serde_json::from_str(last).expect("the annotation is JSON");
+    assert_eq!(last["data"], json!({"a": "2"}), "{out}");
+}
+
+/// Server-side apply: managed fields, conflicts between managers, --force-conflicts.
+#[allow(dead_code)]
+fn step_apply_server_side(k: &Kubectl) {
+    let ssa = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\n  namespace: e2e\ndata:\n  k: v\n";
+    let out = k.run_stdin(&w("apply --server-side -f -"), ssa).ok();
+    assert_eq!(out.lines(), ["configmap/ssa serverside-applied"], "{out}");
+    let (v, out) = get_json(k, &w("-n e2e get configmap ssa --show-managed-fields"));
+    assert_json(&v, "/data", json!({"k": "v"}), &out);
+    let managers = v["metadata"]["managedFields"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        managers
+            .iter()
+            .any(|m| m["manager"] == "kubectl" && m["operation"] == "Apply"),
+        "no Apply entry for kubectl in managedFields\n{out}"
+    );
+    // Another manager changing an owned field conflicts unless forced.
+    let other = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\n  namespace: e2e\ndata:\n  k: other\n";
+    let out = k
+        .run_stdin(
+            &w("apply --server-side --field-manager=intruder -f -"),
+            other,
+        )
+        .fails();
+    assert_contains(&out, &out.stderr, "conflict");
+    let out = k
+        .run_stdin(
+            &w("apply --server-side --field-manager=intruder --force-conflicts -f -"),
+            other,
+        )
+        .ok();
+    assert_eq!(out.lines(), ["configmap/ssa serverside-applied"], "{out}");
+    let out = k
+        .run(&[
+            "-n",
+            "e2e",
+            "get",
+            "configmap",
+            "ssa",
+            "-o",
+            "jsonpath={.data.k}",
+        ])
+        .ok();
+    assert_eq!(out.stdout, "other", "{out}");
+}
+
+/// `explain` reads the server's OpenAPI documents.
+fn step_explain(k: &Kubectl) {
+    let out = k.run(&w("explain configmaps")).ok();
+    assert_eq!(described(&out.stdout, "KIND"), Some("ConfigMap"), "{out}");
+    assert_eq!(described(&out.stdout, "VERSION"), Some("v1"), "{out}");
+    assert_contains(&out, &out.stdout, "binaryData");
+    let out = k.run(&w("explain deployment.spec.replicas")).ok();
+    assert_eq!(described(&out.stdout, "KIND"), Some("Deployment"), "{out}");
+    assert_contains(&out, &out.stdout, "replicas <integer>");
+}
+
+fn step_auth_can_i(k: &Kubectl) {
     for args in [
         &w("auth can-i create pods")[..],
         &w("auth can-i list deployments.apps -n e2e"),
@@ -1597,7 +1713,7 @@ fn step_auth_can_i(k: &Kubectl, _: &ApiServer) {
     }
 }
 
-fn step_describe(k: &Kubectl, _: &ApiServer) {
+fn step_describe(k: &Kubectl) {
     k.run(&w(
         "-n e2e create configmap desc --from-literal=a=1 --from-literal=b=two",
     ))
@@ -1664,7 +1780,7 @@ fn step_describe(k: &Kubectl, _: &ApiServer) {
 const RFC1123_SUBDOMAIN: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
 const RFC1123_LABEL: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
 
-fn step_errors_not_found(k: &Kubectl, _: &ApiServer) {
+fn step_errors_not_found(k: &Kubectl) {
     for (args, line) in [
         (
             &w("-n e2e get configmap nope")[..],
@@ -1679,8 +1795,10 @@ fn step_errors_not_found(k: &Kubectl, _: &ApiServer) {
             r#"Error from server (NotFound): namespaces "nope" not found"#,
         ),
         (
+            // The server answers `secrets "x" not found`; kubectl then looks the namespace up
+            // and reports that instead, as it does against any Kubernetes server.
             &w("-n no-such-namespace get secret x"),
-            r#"Error from server (NotFound): secrets "x" not found"#,
+            r#"Error from server (NotFound): namespaces "no-such-namespace" not found"#,
         ),
     ] {
         let out = k.run(args).fails();
@@ -1690,7 +1808,7 @@ fn step_errors_not_found(k: &Kubectl, _: &ApiServer) {
 }
 
 /// AlreadyExists, through each path kubectl takes.
-fn step_errors_already_exists(k: &Kubectl, _: &ApiServer) {
+fn step_errors_already_exists(k: &Kubectl) {
     let out = k.run(&w("create namespace e2e")).fails();
     assert_line(
         &out,
@@ -1724,7 +1842,7 @@ fn step_errors_already_exists(k: &Kubectl, _: &ApiServer) {
     );
 }
 
-fn step_errors_invalid_names(k: &Kubectl, _: &ApiServer) {
+fn step_errors_invalid_names(k: &Kubectl) {
     let out = k.run(&w("-n e2e create configmap Bad_Name")).fails();
     assert_contains(
         &out,
@@ -1758,7 +1876,7 @@ fn step_errors_invalid_names(k: &Kubectl, _: &ApiServer) {
 }
 
 /// Validation the real server does beyond names.
-fn step_errors_validation(k: &Kubectl, _: &ApiServer) {
+fn step_errors_validation(k: &Kubectl) {
     let out = k
         .run_stdin(
             &w("create --validate=false -f -"),
@@ -1771,7 +1889,7 @@ fn step_errors_validation(k: &Kubectl, _: &ApiServer) {
         .run_stdin(
             &w("create --validate=false -f -"),
             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: mismatch, namespace: e2e}\n\
-             spec:\n  selector: {matchLabels: {app: x}}\n  template:\n    metadata: {labels: {app: y}}\n    spec:\n      containers: [{name: c, image: nginx}]\n",
+             spec:\n  selector: {matchLabels: {app: one}}\n  template:\n    metadata: {labels: {app: two}}\n    spec:\n      containers: [{name: c, image: nginx}]\n",
         )
         .fails();
     assert_contains(&out, &out.stderr, r#"The Deployment "mismatch" is invalid"#);
@@ -1785,7 +1903,7 @@ fn step_errors_validation(k: &Kubectl, _: &ApiServer) {
 
 /// kubectl asks for strict field validation (its default `--validate=strict`): unknown fields
 /// are refused, and `--validate=false` (fieldValidation=Ignore) drops them.
-fn step_errors_unknown_field(k: &Kubectl, _: &ApiServer) {
+fn step_errors_unknown_field(k: &Kubectl) {
     let out = k
         .run_stdin(
             &w("create -f -"),
@@ -1808,7 +1926,7 @@ fn step_errors_unknown_field(k: &Kubectl, _: &ApiServer) {
     );
 }
 
-fn step_errors_unknown_type(k: &Kubectl, _: &ApiServer) {
+fn step_errors_unknown_type(k: &Kubectl) {
     let out = k.run(&w("get foos")).fails();
     assert_line(
         &out,

@@ -129,14 +129,21 @@ impl ApiServer {
             .registry
             .lookup("", "v1", "namespaces")
             .expect("namespaces are served");
-        for ns in SYSTEM_NAMESPACES {
-            if self.store.get(&nst.key(None, ns)).is_none() {
-                let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}}});
-                match objects::create_object(self, &nst, None, obj, false).await {
-                    Ok(_) => {}
-                    Err(e) if e.code == 409 => {}
-                    Err(e) => anyhow::bail!("creating namespace {ns}: {}", e.message),
-                }
+        // Created together so that they share one commit.
+        let missing: Vec<&str> = SYSTEM_NAMESPACES
+            .iter()
+            .copied()
+            .filter(|ns| self.store.get(&nst.key(None, ns)).is_none())
+            .collect();
+        let creates = missing.iter().map(|ns| {
+            let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
+            objects::create_object(self, &nst, None, obj, false)
+        });
+        for (ns, res) in missing.iter().zip(futures::future::join_all(creates).await) {
+            match res {
+                Ok(_) => {}
+                Err(e) if e.code == 409 => {}
+                Err(e) => anyhow::bail!("creating namespace {ns}: {}", e.message),
             }
         }
         let prefix = nst.list_prefix(None);

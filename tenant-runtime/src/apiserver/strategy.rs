@@ -139,11 +139,37 @@ fn workload_selector(obj: &Value, out: &mut Vec<Cause>) {
     }
 }
 
+/// Keys of ConfigMap and Secret data must be usable as file names and environment names.
+fn config_keys(obj: &Value, field: &str, out: &mut Vec<Cause>) {
+    let Some(m) = obj[field].as_object() else {
+        return;
+    };
+    for k in m.keys() {
+        let ok = !k.is_empty()
+            && k.len() <= 253
+            && k.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            && k != "."
+            && k != ".."
+            && !k.starts_with("..");
+        if !ok {
+            out.push(cause(
+                &format!("{field}[{k}]"),
+                Cause::INVALID,
+                format!(
+                    "Invalid value: {k:?}: a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"
+                ),
+            ));
+        }
+    }
+}
+
 /// Kind-specific checks of a new object (`old` is `None`) or an update.
 pub fn validate(group: &str, kind: &str, obj: &Value, old: Option<&Value>) -> Vec<Cause> {
     let mut out = vec![];
     match (group, kind) {
         ("", "Secret") => {
+            config_keys(obj, "data", &mut out);
             if let Some(old) = old {
                 immutable("type", &old["type"], &obj["type"], &mut out);
             }
@@ -154,6 +180,17 @@ pub fn validate(group: &str, kind: &str, obj: &Value, old: Option<&Value>) -> Ve
             }
         }
         ("", "ConfigMap") => {
+            config_keys(obj, "data", &mut out);
+            config_keys(obj, "binaryData", &mut out);
+            if let (Some(d), Some(b)) = (obj["data"].as_object(), obj["binaryData"].as_object()) {
+                for k in d.keys().filter(|k| b.contains_key(*k)) {
+                    out.push(cause(
+                        &format!("data[{k}]"),
+                        Cause::INVALID,
+                        format!("Invalid value: {k:?}: duplicate of key present in binaryData"),
+                    ));
+                }
+            }
             if let Some(old) = old {
                 if old["immutable"] == json!(true) {
                     immutable("data", &old["data"], &obj["data"], &mut out);
@@ -206,6 +243,17 @@ mod tests {
         let new = json!({"type": "kubernetes.io/tls"});
         let c = validate("", "Secret", &new, Some(&old));
         assert_eq!(c[0].field, "type");
+        let bad = json!({"data": {"bad key": "eA=="}});
+        assert_eq!(validate("", "Secret", &bad, None)[0].field, "data[bad key]");
+        let cm =
+            json!({"data": {"ok.key_1-x": "1", "..x": "2"}, "binaryData": {"ok.key_1-x": "eA=="}});
+        let c = validate("", "ConfigMap", &cm, None);
+        assert_eq!(
+            c.len(),
+            2,
+            "{:?}",
+            c.iter().map(|c| &c.field).collect::<Vec<_>>()
+        );
     }
 
     #[test]

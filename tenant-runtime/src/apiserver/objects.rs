@@ -989,40 +989,7 @@ pub async fn delete_collection(
 // scale subresource
 
 fn selector_string(obj: &Value) -> String {
-    let sel = &obj["spec"]["selector"];
-    let mut parts = vec![];
-    let labels = sel
-        .get("matchLabels")
-        .or(if sel.get("matchExpressions").is_none() {
-            Some(sel)
-        } else {
-            None
-        });
-    if let Some(m) = labels.and_then(|l| l.as_object()) {
-        for (k, v) in m {
-            if let Some(v) = v.as_str() {
-                parts.push(format!("{k}={v}"));
-            }
-        }
-    }
-    if let Some(exprs) = sel.get("matchExpressions").and_then(|e| e.as_array()) {
-        for e in exprs {
-            let key = e["key"].as_str().unwrap_or("");
-            let values: Vec<&str> = e["values"]
-                .as_array()
-                .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
-                .unwrap_or_default();
-            match e["operator"].as_str().unwrap_or("") {
-                "In" => parts.push(format!("{key} in ({})", values.join(","))),
-                "NotIn" => parts.push(format!("{key} notin ({})", values.join(","))),
-                "Exists" => parts.push(key.to_string()),
-                "DoesNotExist" => parts.push(format!("!{key}")),
-                _ => {}
-            }
-        }
-    }
-    parts.sort();
-    parts.join(",")
+    strategy::selector_expression(&obj["spec"]["selector"]).unwrap_or_default()
 }
 
 fn scale_of(r: &Revision) -> Value {

@@ -68,22 +68,20 @@ fn short(v: &Value) -> String {
     }
 }
 
-/// A workload's `spec.selector` (a LabelSelector) must be set and select its template's labels.
-fn workload_selector(obj: &Value, out: &mut Vec<Cause>) {
-    let sel = &obj["spec"]["selector"];
-    if sel.is_null() {
-        out.push(cause(
-            "spec.selector",
-            Cause::REQUIRED,
-            "Required value".into(),
-        ));
-        return;
-    }
-    let labels = obj["spec"]["template"]["metadata"]["labels"].as_object();
+/// A selector (a LabelSelector, or a plain label map as ReplicationControllers use) in the
+/// text form of label selector queries, terms sorted. `Err` names an unknown operator.
+pub fn selector_expression(sel: &Value) -> Result<String, String> {
     let mut parts = vec![];
-    if let Some(ml) = sel.get("matchLabels").and_then(|m| m.as_object()) {
-        for (k, v) in ml {
-            parts.push(format!("{k}={}", v.as_str().unwrap_or("")));
+    let labels = match sel.get("matchLabels") {
+        Some(l) => Some(l),
+        None if sel.get("matchExpressions").is_none() => Some(sel),
+        None => None,
+    };
+    if let Some(m) = labels.and_then(|l| l.as_object()) {
+        for (k, v) in m {
+            if let Some(v) = v.as_str() {
+                parts.push(format!("{k}={v}"));
+            }
         }
     }
     if let Some(exprs) = sel.get("matchExpressions").and_then(|e| e.as_array()) {
@@ -98,27 +96,46 @@ fn workload_selector(obj: &Value, out: &mut Vec<Cause>) {
                 "NotIn" => parts.push(format!("{key} notin ({})", values.join(","))),
                 "Exists" => parts.push(key.to_string()),
                 "DoesNotExist" => parts.push(format!("!{key}")),
-                other => {
-                    out.push(cause(
-                        "spec.selector.matchExpressions.operator",
-                        Cause::INVALID,
-                        format!("Invalid value: {other:?}: not a valid selector operator"),
-                    ));
-                    return;
-                }
+                other => return Err(other.to_string()),
             }
         }
     }
-    if parts.is_empty() {
+    parts.sort();
+    Ok(parts.join(","))
+}
+
+/// A workload's `spec.selector` (a LabelSelector) must be set and select its template's labels.
+fn workload_selector(obj: &Value, out: &mut Vec<Cause>) {
+    let sel = &obj["spec"]["selector"];
+    if sel.is_null() {
         out.push(cause(
             "spec.selector",
-            Cause::INVALID,
-            "Invalid value: \"{}\": empty selector is invalid for deployment"
-                .replace("deployment", "this workload"),
+            Cause::REQUIRED,
+            "Required value".into(),
         ));
         return;
     }
-    match LabelSelector::parse(&parts.join(",")) {
+    let labels = obj["spec"]["template"]["metadata"]["labels"].as_object();
+    let expr = match selector_expression(sel) {
+        Ok(e) => e,
+        Err(op) => {
+            out.push(cause(
+                "spec.selector.matchExpressions.operator",
+                Cause::INVALID,
+                format!("Invalid value: {op:?}: not a valid selector operator"),
+            ));
+            return;
+        }
+    };
+    if expr.is_empty() {
+        out.push(cause(
+            "spec.selector",
+            Cause::INVALID,
+            "Invalid value: \"{}\": empty selector is invalid for this workload".into(),
+        ));
+        return;
+    }
+    match LabelSelector::parse(&expr) {
         Ok(s) => {
             if !s.matches(labels) {
                 out.push(cause(

@@ -27,7 +27,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, Method, StatusCode, header};
@@ -572,7 +571,62 @@ pub async fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-#[allow(dead_code)]
-fn _assert_body_send(b: Body) -> impl Send {
-    b
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn server(event_ttl: Duration) -> (tempfile::TempDir, Arc<ApiServer>) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("c.db"), SqliteOptions::default()).unwrap();
+        let s = ApiServer::new(store, event_ttl);
+        s.bootstrap().await.unwrap();
+        (dir, s)
+    }
+
+    #[tokio::test]
+    async fn events_expire_after_their_ttl_and_nothing_else_does() {
+        let (_dir, s) = server(Duration::from_secs(3600)).await;
+        let ev = s.registry.lookup("", "v1", "events").unwrap();
+        let cm = s.registry.lookup("", "v1", "configmaps").unwrap();
+        let event = json!({"metadata": {"name": "e1"}, "involvedObject": {"kind": "Pod", "name": "p"}, "reason": "Test"});
+        objects::create_object(&s, &ev, Some("default"), event, false)
+            .await
+            .unwrap();
+        let other = json!({"metadata": {"name": "c1"}});
+        objects::create_object(&s, &cm, Some("default"), other, false)
+            .await
+            .unwrap();
+        s.expire_events().await;
+        assert!(
+            s.store.get(&ev.key(Some("default"), "e1")).is_some(),
+            "a young event stays"
+        );
+
+        let s2 = Arc::new(ApiServer {
+            store: s.store.clone(),
+            registry: Registry::builtin(),
+            openapi: openapi::OpenApi::new(vec![]),
+            event_ttl: Duration::ZERO,
+        });
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        s2.expire_events().await;
+        assert!(
+            s2.store.get(&ev.key(Some("default"), "e1")).is_none(),
+            "an old event goes"
+        );
+        assert!(
+            s2.store.get(&cm.key(Some("default"), "c1")).is_some(),
+            "other kinds stay"
+        );
+    }
+
+    #[test]
+    fn only_loopback_and_unix_sockets_are_private() {
+        assert!("127.0.0.1:1".parse::<Listen>().unwrap().is_private());
+        assert!("[::1]:1".parse::<Listen>().unwrap().is_private());
+        assert!("unix:/tmp/x.sock".parse::<Listen>().unwrap().is_private());
+        assert!(!"0.0.0.0:1".parse::<Listen>().unwrap().is_private());
+        assert!("unix:".parse::<Listen>().is_err());
+        assert!("localhost".parse::<Listen>().is_err());
+    }
 }

@@ -41,6 +41,14 @@ pub struct ClusterPrincipal {
     pub user: String,
 }
 
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClusterTokenInfo {
+    pub id: KubeconfigTokenId,
+    pub created_at_ms: i64,
+    pub expires_at_ms: i64,
+    pub revoked_at_ms: Option<i64>,
+}
+
 pub struct Auth {}
 
 #[allow(unused_variables)]
@@ -78,6 +86,27 @@ impl Auth {
         account: &AccountId,
         cluster: &ClusterId,
     ) -> Result<String, AuthError> {
+        todo!()
+    }
+    /// Kubeconfig tokens issued for the cluster (id, created, revoked), newest first.
+    pub async fn list_cluster_tokens(
+        &self,
+        account: &AccountId,
+        cluster: &ClusterId,
+    ) -> Result<Vec<ClusterTokenInfo>, AuthError> {
+        todo!()
+    }
+    /// Revokes one kubeconfig token; false when there is no such token of this cluster.
+    pub async fn revoke_cluster_token(
+        &self,
+        account: &AccountId,
+        cluster: &ClusterId,
+        token: &KubeconfigTokenId,
+    ) -> Result<bool, AuthError> {
+        todo!()
+    }
+    /// Revokes every kubeconfig token of the cluster; takes effect within one second.
+    pub async fn revoke_cluster_tokens(&self, cluster: &ClusterId) -> Result<(), AuthError> {
         todo!()
     }
     /// A session JWT or an API token; kubeconfig tokens are refused here.

@@ -11,7 +11,8 @@
 #    summary line. Exits non-zero when anything fails.
 #
 # Extra arguments go to `cargo nextest run`, e.g. `tests/run.sh -E 'test(kubectl_1_37)'`.
-# Environment: KUBICLE_TEST_DATABASE_URL (PostgreSQL for the platform tests), KUBICLE_TOOLS_DIR (client cache), KUBICLE_BIN (binary under test; default the
+# Environment: KUBICLE_TEST_DATABASE_URL (PostgreSQL for the platform tests), KUBICLE_TOOLS_DIR
+# (client cache), KUBICLE_BIN (binary under test; default the
 # one this script builds), NEXTEST_TEST_THREADS (parallel tests; default: the CPU count).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -194,6 +194,14 @@ pub enum Which {
     Watch,
     Idle,
     Compaction,
+    /// Platform: REST create → first successful Kubernetes request through the gateway.
+    Create,
+    /// Platform: sleeping cluster → first answer.
+    Wake,
+    /// Platform: gateway latency and throughput beside a direct connection and nginx.
+    Gateway,
+    /// Platform: memory of 1,000 awake idle clusters (× --scale); not part of `all`.
+    Fleet,
 }
 
 pub fn run(which: Which, scale: usize) -> Result<()> {
@@ -206,6 +214,9 @@ pub fn run(which: Which, scale: usize) -> Result<()> {
 
 async fn run_async(which: Which, scale: usize) -> Result<()> {
     let all = which == Which::All;
+    if which == Which::Fleet {
+        return crate::bench_platform::fleet(1000 * scale).await;
+    }
     let c = client();
     println!("| benchmark | result |");
     println!("|---|---|");
@@ -342,6 +353,15 @@ async fn run_async(which: Which, scale: usize) -> Result<()> {
     }
     if all || which == Which::Compaction {
         compaction_stall(scale).await?;
+    }
+    if all || which == Which::Create {
+        crate::bench_platform::create_to_first_request(50 * scale).await?;
+    }
+    if all || which == Which::Wake {
+        crate::bench_platform::wake(20 * scale).await?;
+    }
+    if all || which == Which::Gateway {
+        crate::bench_platform::gateway(20 * scale).await?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 
 mod bench;
+mod bench_platform;
 
 #[derive(Parser)]
 #[command(

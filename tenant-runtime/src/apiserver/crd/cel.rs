@@ -69,11 +69,7 @@ impl Rule {
             .ok_or(RuleError::Missing)?
             .to_string();
         let program = compile(&rule).map_err(RuleError::Compile)?;
-        let transition = program
-            .references()
-            .variables()
-            .iter()
-            .any(|v| *v == "oldSelf");
+        let transition = program.references().variables().contains(&"oldSelf");
         let message_expression = match v.get("messageExpression").and_then(Value::as_str) {
             Some(m) if !m.trim().is_empty() => Some(compile(m).map_err(RuleError::MessageCompile)?),
             _ => None,
@@ -128,12 +124,12 @@ impl Rule {
     }
 
     fn failure_message(&self, ctx: &cel::Context) -> String {
-        if let Some(p) = &self.message_expression {
-            if let Ok(cel::Value::String(s)) = p.execute(ctx) {
-                if !s.trim().is_empty() && !s.contains('\n') {
-                    return s.to_string();
-                }
-            }
+        if let Some(p) = &self.message_expression
+            && let Ok(cel::Value::String(s)) = p.execute(ctx)
+            && !s.trim().is_empty()
+            && !s.contains('\n')
+        {
+            return s.to_string();
         }
         match &self.message {
             Some(m) => m.clone(),

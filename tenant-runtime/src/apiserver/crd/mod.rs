@@ -115,10 +115,10 @@ pub fn default_crd(obj: &mut Value) {
     }
     let m = meta::meta_mut(obj);
     let fins = m.entry("finalizers").or_insert_with(|| json!([]));
-    if let Some(list) = fins.as_array_mut() {
-        if !list.iter().any(|f| f == CLEANUP_FINALIZER) {
-            list.push(json!(CLEANUP_FINALIZER));
-        }
+    if let Some(list) = fins.as_array_mut()
+        && !list.iter().any(|f| f == CLEANUP_FINALIZER)
+    {
+        list.push(json!(CLEANUP_FINALIZER));
     }
 }
 
@@ -198,10 +198,11 @@ pub fn validate_crd(obj: &Value, old: Option<&Value>) -> Vec<Cause> {
             format!("Invalid value: {}: may have mixed case, but should otherwise match: ^[a-zA-Z][a-zA-Z0-9]*$", json!(kind)),
         ));
     }
-    if let Some(s) = names["singular"].as_str() {
-        if !s.is_empty() && !dns_label(s) {
-            out.push(cause("spec.names.singular", Cause::INVALID, format!("Invalid value: {}: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-'", json!(s))));
-        }
+    if let Some(s) = names["singular"].as_str()
+        && !s.is_empty()
+        && !dns_label(s)
+    {
+        out.push(cause("spec.names.singular", Cause::INVALID, format!("Invalid value: {}: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-'", json!(s))));
     }
     if let Some(list) = names["shortNames"].as_array() {
         for (i, s) in list.iter().enumerate() {
@@ -223,14 +224,14 @@ pub fn validate_crd(obj: &Value, old: Option<&Value>) -> Vec<Cause> {
             ),
         )),
     }
-    if let Some(old) = old {
-        if old["spec"]["scope"] != spec["scope"] {
-            out.push(cause(
-                "spec.scope",
-                Cause::INVALID,
-                format!("Invalid value: {}: field is immutable", spec["scope"]),
-            ));
-        }
+    if let Some(old) = old
+        && old["spec"]["scope"] != spec["scope"]
+    {
+        out.push(cause(
+            "spec.scope",
+            Cause::INVALID,
+            format!("Invalid value: {}: field is immutable", spec["scope"]),
+        ));
     }
     match spec["conversion"]["strategy"].as_str() {
         None | Some("None" | "Webhook") => {}
@@ -365,10 +366,17 @@ pub fn validate_crd(obj: &Value, old: Option<&Value>) -> Vec<Cause> {
                     "Required value",
                 )),
             }
-            if let Some(p) = scale["labelSelectorPath"].as_str() {
-                if !(p.starts_with(".spec.") || p.starts_with(".status.")) {
-                    out.push(cause(&format!("{sp}.labelSelectorPath"), Cause::INVALID, format!("Invalid value: {}: should be a json path under either .spec or .status", json!(p))));
-                }
+            if let Some(p) = scale["labelSelectorPath"].as_str()
+                && !(p.starts_with(".spec.") || p.starts_with(".status."))
+            {
+                out.push(cause(
+                    &format!("{sp}.labelSelectorPath"),
+                    Cause::INVALID,
+                    format!(
+                        "Invalid value: {}: should be a json path under either .spec or .status",
+                        json!(p)
+                    ),
+                ));
             }
         }
         if let Some(cols) = v["additionalPrinterColumns"].as_array() {
@@ -718,10 +726,10 @@ fn convert_value(v: &mut Value, rt: &ResourceType, api_version: &str) {
             }
         }
     }
-    if m.contains_key("type") {
-        if let Some(o) = m.get_mut("object") {
-            convert_value(o, rt, api_version);
-        }
+    if m.contains_key("type")
+        && let Some(o) = m.get_mut("object")
+    {
+        convert_value(o, rt, api_version);
     }
 }
 
@@ -787,10 +795,9 @@ fn desired_status(crd: &Value, conflict: Option<&str>) -> Value {
         .as_array()
         .and_then(|vs| vs.iter().find(|v| v["storage"] == json!(true)))
         .and_then(|v| v["name"].as_str())
+        && !stored.iter().any(|s| s == sv)
     {
-        if !stored.iter().any(|s| s == sv) {
-            stored.push(sv.to_string());
-        }
+        stored.push(sv.to_string());
     }
     let mut conditions = vec![];
     match conflict {

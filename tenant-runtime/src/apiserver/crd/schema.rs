@@ -514,10 +514,9 @@ impl Schema {
                 }
                 if self.embedded {
                     for k in ["apiVersion", "kind"] {
-                        if !m
-                            .get(k)
+                        if m.get(k)
                             .and_then(Value::as_str)
-                            .is_some_and(|s| !s.is_empty())
+                            .is_none_or(|s| s.is_empty())
                         {
                             out.push(Cause {
                                 field: join(path, k),
@@ -609,65 +608,66 @@ impl Schema {
 
     fn value_checks(&self, v: &Value, path: &str, shown: &str, out: &mut Vec<Cause>) {
         let field = if path.is_empty() { "<root>" } else { path };
-        if let Some(e) = &self.enum_ {
-            if !e.contains(v) {
-                let allowed: Vec<String> = e.iter().map(|x| x.to_string()).collect();
-                out.push(Cause {
-                    field: field.to_string(),
-                    reason: "FieldValueNotSupported",
-                    message: format!(
-                        "Unsupported value: {}: supported values: {}",
-                        short(v),
-                        allowed.join(", ")
-                    ),
-                });
-            }
+        if let Some(e) = &self.enum_
+            && !e.contains(v)
+        {
+            let allowed: Vec<String> = e.iter().map(|x| x.to_string()).collect();
+            out.push(Cause {
+                field: field.to_string(),
+                reason: "FieldValueNotSupported",
+                message: format!(
+                    "Unsupported value: {}: supported values: {}",
+                    short(v),
+                    allowed.join(", ")
+                ),
+            });
         }
         match v {
             Value::Number(n) => {
                 let x = n.as_f64().unwrap_or(0.0);
-                if let Some(max) = self.maximum {
-                    if x > max || (self.exclusive_maximum && x == max) {
-                        let rel = if self.exclusive_maximum {
-                            "less than"
-                        } else {
-                            "less than or equal to"
-                        };
-                        out.push(invalid(
-                            field,
-                            format!(
-                                "Invalid value: {n}: {shown} in body should be {rel} {}",
-                                num(max)
-                            ),
-                        ));
-                    }
+                if let Some(max) = self.maximum
+                    && (x > max || (self.exclusive_maximum && x == max))
+                {
+                    let rel = if self.exclusive_maximum {
+                        "less than"
+                    } else {
+                        "less than or equal to"
+                    };
+                    out.push(invalid(
+                        field,
+                        format!(
+                            "Invalid value: {n}: {shown} in body should be {rel} {}",
+                            num(max)
+                        ),
+                    ));
                 }
-                if let Some(min) = self.minimum {
-                    if x < min || (self.exclusive_minimum && x == min) {
-                        let rel = if self.exclusive_minimum {
-                            "greater than"
-                        } else {
-                            "greater than or equal to"
-                        };
-                        out.push(invalid(
-                            field,
-                            format!(
-                                "Invalid value: {n}: {shown} in body should be {rel} {}",
-                                num(min)
-                            ),
-                        ));
-                    }
+                if let Some(min) = self.minimum
+                    && (x < min || (self.exclusive_minimum && x == min))
+                {
+                    let rel = if self.exclusive_minimum {
+                        "greater than"
+                    } else {
+                        "greater than or equal to"
+                    };
+                    out.push(invalid(
+                        field,
+                        format!(
+                            "Invalid value: {n}: {shown} in body should be {rel} {}",
+                            num(min)
+                        ),
+                    ));
                 }
-                if let Some(m) = self.multiple_of {
-                    if m > 0.0 && (x / m).fract().abs() > 1e-9 {
-                        out.push(invalid(
-                            field,
-                            format!(
-                                "Invalid value: {n}: {shown} in body should be a multiple of {}",
-                                num(m)
-                            ),
-                        ));
-                    }
+                if let Some(m) = self.multiple_of
+                    && m > 0.0
+                    && (x / m).fract().abs() > 1e-9
+                {
+                    out.push(invalid(
+                        field,
+                        format!(
+                            "Invalid value: {n}: {shown} in body should be a multiple of {}",
+                            num(m)
+                        ),
+                    ));
                 }
                 if let Some(fmt) = &self.format {
                     let bad = match fmt.as_str() {
@@ -684,59 +684,64 @@ impl Schema {
             }
             Value::String(s) => {
                 let len = s.chars().count() as u64;
-                if let Some(max) = self.max_length {
-                    if len > max {
-                        out.push(Cause {
-                            field: field.to_string(),
-                            reason: Cause::TOO_LONG,
-                            message: format!("Too long: may not be more than {max} bytes"),
-                        });
-                    }
+                if let Some(max) = self.max_length
+                    && len > max
+                {
+                    out.push(Cause {
+                        field: field.to_string(),
+                        reason: Cause::TOO_LONG,
+                        message: format!("Too long: may not be more than {max} bytes"),
+                    });
                 }
-                if let Some(min) = self.min_length {
-                    if len < min {
-                        out.push(invalid(field, format!("Invalid value: {}: {shown} in body should be at least {min} chars long", json!(s))));
-                    }
+                if let Some(min) = self.min_length
+                    && len < min
+                {
+                    out.push(invalid(field, format!("Invalid value: {}: {shown} in body should be at least {min} chars long", json!(s))));
                 }
-                if let Some((p, r)) = &self.pattern {
-                    if !r.is_match(s) {
-                        out.push(invalid(
-                            field,
-                            format!(
-                                "Invalid value: {}: {shown} in body should match '{p}'",
-                                json!(s)
-                            ),
-                        ));
-                    }
+                if let Some((p, r)) = &self.pattern
+                    && !r.is_match(s)
+                {
+                    out.push(invalid(
+                        field,
+                        format!(
+                            "Invalid value: {}: {shown} in body should match '{p}'",
+                            json!(s)
+                        ),
+                    ));
                 }
-                if let Some(fmt) = &self.format {
-                    if !format_ok(fmt, s) {
-                        out.push(invalid(
-                            field,
-                            format!(
-                                "Invalid value: {}: {shown} in body must be of type {fmt}: {}",
-                                json!(s),
-                                json!(s)
-                            ),
-                        ));
-                    }
+                if let Some(fmt) = &self.format
+                    && !format_ok(fmt, s)
+                {
+                    out.push(invalid(
+                        field,
+                        format!(
+                            "Invalid value: {}: {shown} in body must be of type {fmt}: {}",
+                            json!(s),
+                            json!(s)
+                        ),
+                    ));
                 }
             }
             Value::Array(a) => {
                 let n = a.len() as u64;
-                if let Some(max) = self.max_items {
-                    if n > max {
-                        out.push(Cause {
-                            field: field.to_string(),
-                            reason: "FieldValueTooMany",
-                            message: format!("Too many: {n}: must have at most {max} items"),
-                        });
-                    }
+                if let Some(max) = self.max_items
+                    && n > max
+                {
+                    out.push(Cause {
+                        field: field.to_string(),
+                        reason: "FieldValueTooMany",
+                        message: format!("Too many: {n}: must have at most {max} items"),
+                    });
                 }
-                if let Some(min) = self.min_items {
-                    if n < min {
-                        out.push(invalid(field, format!("Invalid value: {n}: {shown} in body should have at least {min} items")));
-                    }
+                if let Some(min) = self.min_items
+                    && n < min
+                {
+                    out.push(invalid(
+                        field,
+                        format!(
+                            "Invalid value: {n}: {shown} in body should have at least {min} items"
+                        ),
+                    ));
                 }
                 match self.list_type.as_deref() {
                     Some("set") => {
@@ -780,19 +785,19 @@ impl Schema {
             }
             Value::Object(m) => {
                 let n = m.len() as u64;
-                if let Some(max) = self.max_properties {
-                    if n > max {
-                        out.push(Cause {
-                            field: field.to_string(),
-                            reason: "FieldValueTooMany",
-                            message: format!("Too many: {n}: must have at most {max} items"),
-                        });
-                    }
+                if let Some(max) = self.max_properties
+                    && n > max
+                {
+                    out.push(Cause {
+                        field: field.to_string(),
+                        reason: "FieldValueTooMany",
+                        message: format!("Too many: {n}: must have at most {max} items"),
+                    });
                 }
-                if let Some(min) = self.min_properties {
-                    if n < min {
-                        out.push(invalid(field, format!("Invalid value: {n}: {shown} in body should have at least {min} properties")));
-                    }
+                if let Some(min) = self.min_properties
+                    && n < min
+                {
+                    out.push(invalid(field, format!("Invalid value: {n}: {shown} in body should have at least {min} properties")));
                 }
             }
             _ => {}

@@ -754,7 +754,7 @@ pub async fn patch(
         let patched = apply_patch(
             pt,
             (t.rt.group, t.rt.version, t.rt.kind),
-            &cur.value,
+            &super::crd::in_version(t.rt, &cur.value),
             &patch,
         )?;
         let precondition = meta::resource_version(&patched).map_err(ApiError::bad_request)?;

@@ -700,6 +700,16 @@ pub fn needs_conversion(rt: &ResourceType) -> bool {
     rt.custom.as_ref().is_some_and(|c| c.versions.len() > 1)
 }
 
+/// A stored object as the request's version sees it (custom types only change apiVersion).
+pub fn in_version<'a>(rt: &ResourceType, stored: &'a Value) -> std::borrow::Cow<'a, Value> {
+    if !needs_conversion(rt) {
+        return std::borrow::Cow::Borrowed(stored);
+    }
+    let mut v = stored.clone();
+    convert_value(&mut v, rt, &rt.api_version());
+    std::borrow::Cow::Owned(v)
+}
+
 fn convert_value(v: &mut Value, rt: &ResourceType, api_version: &str) {
     let Some(m) = v.as_object_mut() else { return };
     let kind = m

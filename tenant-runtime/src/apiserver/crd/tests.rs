@@ -298,6 +298,18 @@ async fn crd_lifecycle_discovery_validation_and_cleanup() {
         "stable.example.com/v1beta1"
     );
 
+    let r = call(
+        &s,
+        Method::PATCH,
+        "/apis/stable.example.com/v1beta1/namespaces/default/crontabs/b",
+        Some(json!({"spec": {"image": "beta"}})),
+        "application/merge-patch+json",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["apiVersion"], "stable.example.com/v1beta1");
+    assert_eq!(r.body["spec"]["image"], "beta");
+
     // tables
     let r = call_accept(
         &s,

@@ -10,7 +10,7 @@
 use std::pin::pin;
 use std::time::Duration;
 
-use futures::{StreamExt, TryStreamExt};
+use futures::TryStreamExt;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{
     DeleteParams, DynamicObject, ListParams, Patch, PatchParams, PostParams, WatchEvent,
@@ -392,5 +392,4 @@ async fn kube_rs_derived_custom_resource() {
         .map(|c| c.name_any())
         .collect();
     assert!(remaining.is_empty(), "{remaining:?}");
-    let _ = events.next();
 }

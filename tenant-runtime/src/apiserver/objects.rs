@@ -98,9 +98,15 @@ impl Selectors {
             .map_err(|e| ApiError::bad_request(e.to_string()))?;
         let fields = FieldSelector::parse(q.get("fieldSelector").unwrap_or(""))
             .map_err(|e| ApiError::bad_request(e.to_string()))?;
-        fields
-            .validate_for(rt.group, rt.kind)
-            .map_err(|e| ApiError::bad_request(e.to_string()))?;
+        match &rt.custom {
+            Some(c) => {
+                let selectable: Vec<&str> =
+                    c.selectable_fields.iter().map(String::as_str).collect();
+                fields.validate_for_custom_resource(rt.namespaced, &selectable)
+            }
+            None => fields.validate_for(rt.group, rt.kind),
+        }
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
         Ok(Selectors { labels, fields })
     }
 

@@ -316,6 +316,10 @@ impl Schema {
                 }
                 m.retain(|k, child| {
                     if let Some(ps) = self.properties.get(k) {
+                        // Nulls of fields that are not nullable go before defaulting.
+                        if child.is_null() && !ps.nullable {
+                            return false;
+                        }
                         ps.prune(child, false);
                         return true;
                     }
@@ -1017,9 +1021,15 @@ mod tests {
         assert_eq!(v["spec"]["maxReplicas"], 5);
         assert_eq!(v["spec"]["ports"][0]["port"], 80);
         assert_eq!(v["spec"]["ports"][1]["port"], 81);
-        let mut v = json!({"spec": {"replicas": null}});
+        let mut v = json!({"spec": {"replicas": null, "image": null, "when": null}});
+        s.prune_root(&mut v);
         s.apply_defaults(&mut v);
         assert_eq!(v["spec"]["replicas"], 1);
+        assert!(
+            v["spec"].get("image").is_none(),
+            "non-nullable nulls are pruned"
+        );
+        assert!(v["spec"]["when"].is_null(), "nullable nulls stay");
     }
 
     #[test]

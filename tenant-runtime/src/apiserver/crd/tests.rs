@@ -310,6 +310,26 @@ async fn crd_lifecycle_discovery_validation_and_cleanup() {
     assert_eq!(r.body["apiVersion"], "stable.example.com/v1beta1");
     assert_eq!(r.body["spec"]["image"], "beta");
 
+    // field selectors: names, and only the CRD's selectable fields
+    let r = call(
+        &s,
+        Method::GET,
+        &format!("{CT}?fieldSelector=metadata.name%3Da"),
+        None,
+        JSON,
+    )
+    .await;
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 1);
+    let r = call(
+        &s,
+        Method::GET,
+        &format!("{CT}?fieldSelector=spec.image%3Dimg"),
+        None,
+        JSON,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+
     // tables
     let r = call_accept(
         &s,

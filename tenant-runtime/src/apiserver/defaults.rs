@@ -75,6 +75,7 @@ pub fn apply(group: &str, kind: &str, obj: &mut Value) {
             set_default(status, "phase", json!("Active"));
         }
         ("", "Secret") => set_default(obj, "type", json!("Opaque")),
+        (super::crd::GROUP, "CustomResourceDefinition") => super::crd::default_crd(obj),
         ("", "Pod") => {
             pod_spec(field(obj, "spec"));
             let status = field(obj, "status");

@@ -79,7 +79,7 @@ fn legacy_resources(t: &ResourceType) -> Vec<Value> {
 }
 
 pub fn resource_list(reg: &Registry, group: &str, version: &str) -> Option<Value> {
-    let types: Vec<&ResourceType> = reg.in_group_version(group, version).collect();
+    let types = reg.in_group_version(group, version);
     if types.is_empty() {
         return None;
     }
@@ -133,7 +133,8 @@ pub fn aggregated(reg: &Registry, core: bool, version: &str) -> Value {
                 .map(|v| {
                     let resources: Vec<Value> = reg
                         .in_group_version(g, v)
-                        .map(aggregated_resource)
+                        .iter()
+                        .map(|t| aggregated_resource(t))
                         .collect();
                     json!({"version": v, "resources": resources, "freshness": "Current"})
                 })

@@ -5,6 +5,7 @@
 //! reaches it, over a Unix socket. It must not know about accounts, tokens or other clusters.
 
 pub mod codec;
+pub mod crd;
 pub mod defaults;
 pub mod discovery;
 pub mod error;
@@ -163,6 +164,7 @@ impl ApiServer {
                 }
             }
         }
+        crd::start(self).await;
         Ok(())
     }
 
@@ -400,7 +402,18 @@ async fn dispatch(s: Arc<ApiServer>, req: Request) -> ApiResult<Response> {
                 .ok_or_else(ApiError::not_found_path)?;
             Ok(objects::value_response(StatusCode::OK, &v, &[]))
         }
-        Endpoint::Resource(p) => resource(s, req, p, q, accept).await,
+        Endpoint::Resource(p) => {
+            // A custom type served in several versions answers in the version asked for.
+            let convert = s
+                .registry
+                .lookup(&p.group, &p.version, &p.plural)
+                .filter(|rt| crd::needs_conversion(rt));
+            let r = resource(s, req, p, q, accept).await;
+            match convert {
+                Some(rt) => r.map(|resp| crd::convert_response(rt, resp)),
+                None => r,
+            }
+        }
     }
 }
 

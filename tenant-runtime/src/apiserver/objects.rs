@@ -98,9 +98,15 @@ impl Selectors {
             .map_err(|e| ApiError::bad_request(e.to_string()))?;
         let fields = FieldSelector::parse(q.get("fieldSelector").unwrap_or(""))
             .map_err(|e| ApiError::bad_request(e.to_string()))?;
-        fields
-            .validate_for(rt.group, rt.kind)
-            .map_err(|e| ApiError::bad_request(e.to_string()))?;
+        match &rt.custom {
+            Some(c) => {
+                let selectable: Vec<&str> =
+                    c.selectable_fields.iter().map(String::as_str).collect();
+                fields.validate_for_custom_resource(rt.namespaced, &selectable)
+            }
+            None => fields.validate_for(rt.group, rt.kind),
+        }
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
         Ok(Selectors { labels, fields })
     }
 
@@ -118,9 +124,8 @@ pub fn get(s: &Arc<ApiServer>, t: &Target<'_>, accept: Accept, q: &Query) -> Api
     if accept == Accept::Table {
         let include = table::IncludeObject::from_query(q.get("includeObject"))
             .map_err(|e| ApiError::bad_request(e.to_string()))?;
-        let tbl = table::table(
-            t.rt.group,
-            t.rt.kind,
+        let tbl = super::crd::table(
+            t.rt,
             &[&r.value],
             json!({"resourceVersion": r.rv.to_string()}),
             include,
@@ -268,14 +273,7 @@ pub async fn list(
         let items: Vec<&Value> = res.items.iter().map(|r| &r.value).collect();
         let include = table::IncludeObject::from_query(q.get("includeObject"))
             .map_err(|e| ApiError::bad_request(e.to_string()))?;
-        let tbl = table::table(
-            rt.group,
-            rt.kind,
-            &items,
-            list_meta,
-            include,
-            jiff::Timestamp::now(),
-        );
+        let tbl = super::crd::table(rt, &items, list_meta, include, jiff::Timestamp::now());
         return Ok(table_response(&tbl));
     }
     let mut buf =
@@ -335,6 +333,7 @@ fn admit_typed(
 fn validate_meta(rt: &ResourceType, obj: &Value, old: Option<&Value>) -> ApiResult<()> {
     let mut causes = validation::validate_metadata(rt.group, rt.kind, rt.namespaced, obj);
     causes.extend(strategy::validate(rt.group, rt.kind, obj, old));
+    causes.extend(super::crd::validate(rt, obj, old));
     if causes.is_empty() {
         return Ok(());
     }
@@ -761,7 +760,7 @@ pub async fn patch(
         let patched = apply_patch(
             pt,
             (t.rt.group, t.rt.version, t.rt.kind),
-            &cur.value,
+            &super::crd::in_version(t.rt, &cur.value),
             &patch,
         )?;
         let precondition = meta::resource_version(&patched).map_err(ApiError::bad_request)?;
@@ -992,7 +991,10 @@ fn selector_string(obj: &Value) -> String {
     strategy::selector_expression(&obj["spec"]["selector"]).unwrap_or_default()
 }
 
-fn scale_of(r: &Revision) -> Value {
+fn scale_of(rt: &ResourceType, r: &Revision) -> Value {
+    if let Some(paths) = rt.custom.as_ref().and_then(|c| c.scale.as_ref()) {
+        return super::crd::scale_of(paths, r);
+    }
     let m = meta::meta(&r.value).cloned().unwrap_or_default();
     let mut md = serde_json::Map::new();
     for k in [
@@ -1017,7 +1019,7 @@ fn scale_of(r: &Revision) -> Value {
 
 pub fn get_scale(s: &Arc<ApiServer>, t: &Target<'_>) -> ApiResult<Response> {
     let r = s.store.get(&t.key()).ok_or_else(|| t.not_found())?;
-    Ok(value_response(StatusCode::OK, &scale_of(&r), &[]))
+    Ok(value_response(StatusCode::OK, &scale_of(t.rt, &r), &[]))
 }
 
 /// PUT or PATCH of `/scale`: `patch` is `None` for PUT (the body is the new Scale).
@@ -1043,7 +1045,12 @@ pub async fn write_scale(
     for _ in 0..MAX_RETRIES {
         let cur = s.store.get(&t.key()).ok_or_else(|| t.not_found())?;
         let scale = match pt {
-            Some(pt) => apply_patch(pt, ("autoscaling", "v1", "Scale"), &scale_of(&cur), &doc)?,
+            Some(pt) => apply_patch(
+                pt,
+                ("autoscaling", "v1", "Scale"),
+                &scale_of(t.rt, &cur),
+                &doc,
+            )?,
             None => doc.clone(),
         };
         let precondition = meta::resource_version(&scale).map_err(ApiError::bad_request)?;
@@ -1064,7 +1071,7 @@ pub async fn write_scale(
             ));
         }
         let mut new = cur.value.clone();
-        new["spec"]["replicas"] = json!(replicas);
+        super::crd::set_replicas(t.rt, &mut new, replicas);
         let new = merge_update(t.rt, &cur.value, new, Part::Main);
         match commit_update(s, t, &cur, new, dry_run).await {
             Ok(b) => {
@@ -1076,7 +1083,7 @@ pub async fn write_scale(
                     value: v,
                     bytes: b,
                 };
-                return Ok(value_response(StatusCode::OK, &scale_of(&rev), &[]));
+                return Ok(value_response(StatusCode::OK, &scale_of(t.rt, &rev), &[]));
             }
             Err(StoreError::Conflict { .. }) if precondition.is_none() => continue,
             Err(e) => return Err(t.store_err(e)),

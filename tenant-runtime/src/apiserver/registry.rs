@@ -2,9 +2,14 @@
 //! storage need to know about each. Type knowledge comes from `k8s-openapi` (group, version,
 //! kind, plural, scope, and the typed decoding used for validation); the short names,
 //! categories and subresources that `k8s-openapi` does not carry are listed here.
+//!
+//! The registry is dynamic: custom resource types (from established CRDs, see `crd`) are
+//! swapped in and out as a whole with [`Registry::set_custom`]; built-in types never change.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
+
+use parking_lot::{Mutex, RwLock};
 
 use k8s_openapi::{ClusterResourceScope, ListableResource, NamespaceResourceScope, Resource};
 use serde_json::Value;
@@ -22,10 +27,35 @@ impl ScopeKind for ClusterResourceScope {
 
 /// Decodes a JSON object into the typed form and back, which is how unknown fields are found
 /// and field types are checked.
-pub type RoundTrip = fn(&Value) -> Result<Value, String>;
+pub type RoundTrip = Arc<dyn Fn(&Value) -> Result<Value, String> + Send + Sync>;
+
+/// A `'static` copy of a string, made once per distinct string (custom resource names come
+/// and go, but their set stays small, so leaking each distinct one once is bounded).
+pub fn intern(s: &str) -> &'static str {
+    static SET: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut set = SET.get_or_init(Default::default).lock();
+    if let Some(v) = set.get(s) {
+        return v;
+    }
+    let v: &'static str = Box::leak(s.to_string().into_boxed_str());
+    set.insert(v);
+    v
+}
+
+/// A `'static` list of interned strings, made once per distinct list.
+pub fn intern_list(items: &[String]) -> &'static [&'static str] {
+    static SET: OnceLock<Mutex<HashSet<&'static [&'static str]>>> = OnceLock::new();
+    let list: Vec<&'static str> = items.iter().map(|s| intern(s)).collect();
+    let mut set = SET.get_or_init(Default::default).lock();
+    if let Some(v) = set.get(list.as_slice()) {
+        return v;
+    }
+    let v: &'static [&'static str] = Box::leak(list.into_boxed_slice());
+    set.insert(v);
+    v
+}
 
 /// One served resource type.
-#[derive(Debug)]
 pub struct ResourceType {
     pub group: &'static str,
     pub version: &'static str,
@@ -45,6 +75,21 @@ pub struct ResourceType {
     /// Only `create` is served (reviews).
     pub create_only: bool,
     pub roundtrip: RoundTrip,
+    /// What a custom resource type brings from its CRD; `None` for built-in types.
+    pub custom: Option<Arc<super::crd::CustomInfo>>,
+}
+
+impl std::fmt::Debug for ResourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResourceType")
+            .field("group", &self.group)
+            .field("version", &self.version)
+            .field("kind", &self.kind)
+            .field("plural", &self.plural)
+            .field("namespaced", &self.namespaced)
+            .field("custom", &self.custom.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl ResourceType {
@@ -142,6 +187,7 @@ fn entry<T>(x: Extra) -> ResourceType
 where
     T: Resource + serde::de::DeserializeOwned + serde::Serialize,
 {
+    let decode: fn(&Value) -> Result<Value, String> = roundtrip::<T>;
     ResourceType {
         group: T::GROUP,
         version: T::VERSION,
@@ -155,7 +201,8 @@ where
         status: x.status,
         scale: x.scale,
         create_only: x.create_only,
-        roundtrip: roundtrip::<T>,
+        roundtrip: Arc::new(decode),
+        custom: None,
     }
 }
 
@@ -185,8 +232,31 @@ where
 /// All served types, indexed for the lookups requests need.
 #[derive(Debug)]
 pub struct Registry {
+    builtin: Vec<Arc<ResourceType>>,
+    current: RwLock<Arc<Snapshot>>,
+}
+
+/// The served types at one moment.
+#[derive(Debug)]
+struct Snapshot {
     types: Vec<Arc<ResourceType>>,
     by_path: HashMap<(String, String, String), usize>,
+}
+
+impl Snapshot {
+    fn new(types: Vec<Arc<ResourceType>>) -> Self {
+        let mut by_path = HashMap::new();
+        for (i, t) in types.iter().enumerate() {
+            by_path
+                .entry((
+                    t.group.to_string(),
+                    t.version.to_string(),
+                    t.plural.to_string(),
+                ))
+                .or_insert(i);
+        }
+        Snapshot { types, by_path }
+    }
 }
 
 impl Registry {
@@ -306,42 +376,59 @@ impl Registry {
             review::<authentication::v1::SelfSubjectReview>(false),
         ];
         let types: Vec<Arc<ResourceType>> = types.into_iter().map(Arc::new).collect();
-        let mut by_path = HashMap::new();
-        for (i, t) in types.iter().enumerate() {
-            by_path.insert(
-                (
-                    t.group.to_string(),
-                    t.version.to_string(),
-                    t.plural.to_string(),
-                ),
-                i,
-            );
+        Registry {
+            current: RwLock::new(Arc::new(Snapshot::new(types.clone()))),
+            builtin: types,
         }
-        Registry { types, by_path }
+    }
+
+    fn snapshot(&self) -> Arc<Snapshot> {
+        self.current.read().clone()
+    }
+
+    /// Replaces the custom resource types served next to the built-in ones. A custom type
+    /// whose group, version and plural collide with a built-in one is not served.
+    pub fn set_custom(&self, custom: Vec<Arc<ResourceType>>) {
+        let mut types = self.builtin.clone();
+        types.extend(custom);
+        *self.current.write() = Arc::new(Snapshot::new(types));
+    }
+
+    /// The custom resource types now served.
+    pub fn custom(&self) -> Vec<Arc<ResourceType>> {
+        self.snapshot()
+            .types
+            .iter()
+            .filter(|t| t.custom.is_some())
+            .cloned()
+            .collect()
     }
 
     pub fn lookup(&self, group: &str, version: &str, plural: &str) -> Option<Arc<ResourceType>> {
-        self.by_path
+        let snap = self.snapshot();
+        snap.by_path
             .get(&(group.to_string(), version.to_string(), plural.to_string()))
-            .map(|&i| self.types[i].clone())
+            .map(|&i| snap.types[i].clone())
     }
 
     /// The type stored under a given group and kind, in any served version.
     pub fn by_kind(&self, group: &str, kind: &str) -> Option<Arc<ResourceType>> {
-        self.types
+        self.snapshot()
+            .types
             .iter()
             .find(|t| t.group == group && t.kind == kind)
             .cloned()
     }
 
-    pub fn all(&self) -> &[Arc<ResourceType>] {
-        &self.types
+    /// Every served type, built-in first.
+    pub fn all(&self) -> Vec<Arc<ResourceType>> {
+        self.snapshot().types.clone()
     }
 
     /// Served groups in discovery order, each with its versions (preferred first).
     pub fn groups(&self) -> Vec<(&'static str, Vec<&'static str>)> {
         let mut out: Vec<(&'static str, Vec<&'static str>)> = Vec::new();
-        for t in &self.types {
+        for t in &self.snapshot().types {
             match out.iter_mut().find(|(g, _)| *g == t.group) {
                 Some((_, versions)) => {
                     if !versions.contains(&t.version) {
@@ -355,15 +442,13 @@ impl Registry {
     }
 
     /// Types served in one group-version, in registry order.
-    pub fn in_group_version<'a>(
-        &'a self,
-        group: &'a str,
-        version: &'a str,
-    ) -> impl Iterator<Item = &'a ResourceType> + 'a {
-        self.types
+    pub fn in_group_version(&self, group: &str, version: &str) -> Vec<Arc<ResourceType>> {
+        self.snapshot()
+            .types
             .iter()
-            .map(|t| t.as_ref())
-            .filter(move |t| t.group == group && t.version == version)
+            .filter(|t| t.group == group && t.version == version)
+            .cloned()
+            .collect()
     }
 }
 

@@ -44,9 +44,8 @@ fn event_frame(rt: &ResourceType, framing: &Framing, kind: &str, r: &Revision) -
     match framing {
         Framing::Json => frame(kind, &r.bytes),
         Framing::Table(include) => {
-            let t = table::table(
-                rt.group,
-                rt.kind,
+            let t = super::crd::table(
+                rt,
                 &[&r.value],
                 json!({"resourceVersion": r.rv.to_string()}),
                 *include,

@@ -119,7 +119,7 @@ where
             .to_str()
             .ok()
             .and_then(|s| s.parse::<u64>().ok())
-            .is_none_or(|n| n > opts.body_limit)
+            .is_some_and(|n| n > opts.body_limit)
     {
         return status::too_large(opts.body_limit);
     }

@@ -35,6 +35,8 @@ enum Command {
         #[arg(long, default_value_t = 3600)]
         event_ttl_seconds: u64,
     },
+    /// Run the platform: HTTPS gateway, REST API, platform database and control-plane supervisor.
+    Server(Box<gateway::server::ServerArgs>),
     /// Run the benchmarks recorded in docs/benchmarks.md.
     Bench {
         /// Which benchmark.
@@ -48,6 +50,9 @@ enum Command {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Command::Server(args) = cli.command {
+        return run_server(*args);
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("KUBICLE_LOG")
@@ -75,5 +80,20 @@ fn main() -> anyhow::Result<()> {
             ))
         }
         Command::Bench { which, scale } => bench::run(which, scale.max(1)),
+        Command::Server(_) => unreachable!("handled above"),
     }
+}
+
+/// `kubicle server`: its own tracing (with optional OpenTelemetry export) on a multi-thread
+/// runtime.
+fn run_server(args: gateway::server::ServerArgs) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let tracing = gateway::server::init_tracing()?;
+        let result = gateway::server::run(args).await;
+        tracing.shutdown().await;
+        result
+    })
 }

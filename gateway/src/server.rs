@@ -769,6 +769,265 @@ mod tests {
         assert_eq!(redact("postgres://kubicle@h/k"), "postgres://kubicle@h/k");
     }
 
+    use bytes::Bytes;
+    use http_body_util::{BodyExt, Empty, Full};
+    use rustls::pki_types::ServerName;
+
+    /// A response as the tests look at it.
+    struct Answer {
+        version: http::Version,
+        status: StatusCode,
+        content_type: String,
+        body: String,
+    }
+
+    /// One HTTPS request on a fresh connection trusting only `ca_pem`, offering `alpn`.
+    async fn https(
+        addr: SocketAddr,
+        ca_pem: &str,
+        alpn: &[&[u8]],
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+    ) -> anyhow::Result<Answer> {
+        let tcp = TcpStream::connect(addr).await?;
+        let connector =
+            tokio_rustls::TlsConnector::from(Arc::new(tls::client_config(ca_pem, alpn)?));
+        let stream = connector
+            .connect(ServerName::try_from("localhost")?, tcp)
+            .await?;
+        let h2 = stream.get_ref().1.alpn_protocol() == Some(b"h2");
+        let req = http::Request::builder()
+            .method(method)
+            .uri(format!("https://localhost:{}{path}", addr.port()))
+            .header(header::HOST, format!("localhost:{}", addr.port()))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Full::new(Bytes::from(body.unwrap_or("").to_owned())))?;
+        let io = TokioIo::new(stream);
+        let response = if h2 {
+            let (mut sender, conn) =
+                hyper::client::conn::http2::handshake(TokioExecutor::new(), io).await?;
+            tokio::spawn(conn);
+            sender.send_request(req).await?
+        } else {
+            let (mut sender, conn) = hyper::client::conn::http1::handshake(io).await?;
+            tokio::spawn(conn);
+            sender.send_request(req).await?
+        };
+        let version = response.version();
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let body = response.into_body().collect().await?.to_bytes();
+        Ok(Answer {
+            version,
+            status,
+            content_type,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        })
+    }
+
+    async fn http_get(addr: SocketAddr, path: &str) -> anyhow::Result<Answer> {
+        let tcp = TcpStream::connect(addr).await?;
+        let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tcp)).await?;
+        tokio::spawn(conn);
+        let req = http::Request::builder()
+            .uri(path)
+            .header(header::HOST, addr.to_string())
+            .body(Empty::<Bytes>::new())?;
+        let response = sender.send_request(req).await?;
+        let version = response.version();
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let body = response.into_body().collect().await?.to_bytes();
+        Ok(Answer {
+            version,
+            status,
+            content_type,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        })
+    }
+
+    fn test_config(dir: &Path) -> Config {
+        let mut config = Config::with_data_dir(dir);
+        config.listen = "127.0.0.1:0".parse().unwrap();
+        config.metrics_listen = "127.0.0.1:0".parse().unwrap();
+        config.advertise_url = "https://localhost:0".to_owned();
+        config
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn serves_https_h2_metrics_and_shuts_down() {
+        let dir = tempfile::tempdir().unwrap();
+        let server = start(test_config(dir.path())).await.unwrap();
+        let addr = server.https_addr;
+        let ca = server.ca_pem.clone();
+        assert!(server.first_start);
+        assert_ne!(addr.port(), 0);
+        assert_eq!(
+            server.advertise_url,
+            format!("https://localhost:{}", addr.port())
+        );
+        assert_eq!(server.state.config.advertise_url, server.advertise_url);
+        assert_eq!(
+            server.ca_path.as_deref(),
+            Some(dir.path().join("tls/ca.pem").as_path())
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("tls/ca.pem")).unwrap(),
+            ca
+        );
+
+        // A client that connects and says nothing does not hold up anybody else.
+        let _silent = TcpStream::connect(addr).await.unwrap();
+
+        let a = https(addr, &ca, &[b"http/1.1"], "GET", "/healthz", None)
+            .await
+            .unwrap();
+        assert_eq!(
+            (a.version, a.status),
+            (http::Version::HTTP_11, StatusCode::OK)
+        );
+        assert_eq!(a.body, "ok\n");
+        let a = https(addr, &ca, &[b"h2", b"http/1.1"], "GET", "/healthz", None)
+            .await
+            .unwrap();
+        assert_eq!(
+            (a.version, a.status),
+            (http::Version::HTTP_2, StatusCode::OK)
+        );
+        let a = https(addr, &ca, &[], "GET", "/readyz", None).await.unwrap();
+        assert_eq!(a.status, StatusCode::OK);
+
+        let a = https(addr, &ca, &[b"h2"], "GET", "/no/such/thing", None)
+            .await
+            .unwrap();
+        assert_eq!(a.status, StatusCode::NOT_FOUND);
+        assert_eq!(a.content_type, "application/problem+json");
+        let problem: serde_json::Value = serde_json::from_str(&a.body).unwrap();
+        assert_eq!(problem["status"], 404);
+
+        // The REST API is mounted, and its handlers get the client address (login throttling
+        // extracts ConnectInfo; without it this would be a 500).
+        let a = https(addr, &ca, &[b"h2"], "GET", "/api/v1/openapi.json", None)
+            .await
+            .unwrap();
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        let a = https(
+            addr,
+            &ca,
+            &[b"http/1.1"],
+            "POST",
+            "/api/v1/login",
+            Some(r#"{"email":"nobody@example.com","password":"wrong-password"}"#),
+        )
+        .await
+        .unwrap();
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{}", a.body);
+        // The Kubernetes proxy is mounted: an unknown cluster is 401, never 404.
+        let a = https(
+            addr,
+            &ca,
+            &[b"h2"],
+            "GET",
+            "/k8s/cxxxxxxxxxxxxxxxxxxxx/api",
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{}", a.body);
+
+        // A client that trusts another CA refuses the server.
+        let other = tempfile::tempdir().unwrap();
+        let other_ca = tls::ensure_generated(other.path(), &tls::server_sans("localhost"))
+            .unwrap()
+            .ca_pem;
+        assert!(
+            https(addr, &other_ca, &[], "GET", "/healthz", None)
+                .await
+                .is_err()
+        );
+
+        // Plain HTTP on the TLS port gets a clear 400, then the connection closes.
+        let mut tcp = TcpStream::connect(addr).await.unwrap();
+        tcp.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            .await
+            .unwrap();
+        let mut answer = String::new();
+        tokio::time::timeout(Duration::from_secs(5), tcp.read_to_string(&mut answer))
+            .await
+            .expect("the server closes the connection")
+            .unwrap();
+        assert!(
+            answer.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+            "{answer}"
+        );
+        assert!(answer.contains("HTTPS"), "{answer}");
+        // Garbage that is neither TLS nor HTTP is just closed.
+        let mut tcp = TcpStream::connect(addr).await.unwrap();
+        tcp.write_all(&[0u8, 1, 2, 3]).await.unwrap();
+        let mut rest = Vec::new();
+        let n = tokio::time::timeout(Duration::from_secs(5), tcp.read_to_end(&mut rest))
+            .await
+            .expect("closed")
+            .unwrap_or(0);
+        assert_eq!(n, 0);
+
+        // Metrics: plain HTTP on their own port, with the REST requests above counted.
+        let m = http_get(server.metrics_addr, "/metrics").await.unwrap();
+        assert_eq!(m.status, StatusCode::OK);
+        assert_eq!(m.content_type, "text/plain; version=0.0.4; charset=utf-8");
+        assert!(
+            m.body.contains("kubicle_control_planes{state=\"awake\"} 0"),
+            "{}",
+            m.body
+        );
+        assert!(
+            m.body
+                .contains("kubicle_requests_total{cluster=\"\",method=\"POST\",code=\"401\"} 1"),
+            "{}",
+            m.body
+        );
+        assert!(m.body.contains("process_resident_memory_bytes"));
+
+        // Shutdown completes and the ports close.
+        let metrics_addr = server.metrics_addr;
+        tokio::time::timeout(Duration::from_secs(20), server.shutdown())
+            .await
+            .expect("shutdown finishes")
+            .unwrap();
+        assert!(TcpStream::connect(addr).await.is_err());
+        assert!(TcpStream::connect(metrics_addr).await.is_err());
+
+        // A second start keeps the CA and is not a first start.
+        let again = start(test_config(dir.path())).await.unwrap();
+        assert!(!again.first_start);
+        assert_eq!(again.ca_pem, ca);
+        let a = https(again.https_addr, &ca, &[b"h2"], "GET", "/healthz", None)
+            .await
+            .unwrap();
+        assert_eq!(a.status, StatusCode::OK);
+        again.shutdown().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn non_loopback_metrics_are_refused_without_the_setting() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = test_config(dir.path());
+        config.metrics_listen = "0.0.0.0:0".parse().unwrap();
+        let err = start(config).await.err().expect("refused");
+        assert!(err.to_string().contains("metrics-listen"), "{err}");
+    }
+
     #[test]
     fn paths_are_quoted_for_the_shell_when_needed() {
         assert_eq!(shell_quote(Path::new("/a/b.pem")), "/a/b.pem");

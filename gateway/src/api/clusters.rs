@@ -258,6 +258,7 @@ async fn wait_provisioned(state: &AppState, mut cluster: Cluster) -> Result<Clus
         (status = 401, description = "not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "cluster quota reached", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "name taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Idempotency-Key already used with another name", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "with ?wait=true: the control plane failed to start", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -280,7 +281,19 @@ pub async fn create_cluster(
         .await;
     let (cluster, fresh) = match created {
         Ok(c) => c,
-        Err(DbError::Conflict) => return Err(ApiError::ClusterNameTaken(req.name)),
+        Err(DbError::Conflict) => {
+            // Either the name is taken or the key was used for another name.
+            let taken = state
+                .db
+                .cluster_for_account(&caller.account, &req.name)
+                .await?
+                .is_some();
+            return Err(if taken || key.is_none() {
+                ApiError::ClusterNameTaken(req.name)
+            } else {
+                ApiError::IdempotencyKeyReused
+            });
+        }
         Err(e) => return Err(e.into()),
     };
     tracing::Span::current().record("cluster", cluster.id.as_str());

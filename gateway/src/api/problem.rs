@@ -88,6 +88,9 @@ pub enum ApiError {
     /// A cluster of this account already has this name.
     #[error("a cluster named {0:?} already exists")]
     ClusterNameTaken(String),
+    /// An `Idempotency-Key` sent again with a different cluster name.
+    #[error("this Idempotency-Key was already used to create a cluster with another name")]
+    IdempotencyKeyReused,
     /// The cluster is in a state that does not allow this request.
     #[error("{0}")]
     ClusterConflict(String),
@@ -162,6 +165,11 @@ impl ApiError {
                 StatusCode::CONFLICT,
                 "cluster-name-taken",
                 "Cluster name taken",
+            ),
+            IdempotencyKeyReused => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency-key-reused",
+                "Idempotency key reused",
             ),
             ClusterConflict(_) => (
                 StatusCode::CONFLICT,

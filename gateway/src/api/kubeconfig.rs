@@ -177,7 +177,6 @@ pub async fn kubeconfig(
                 HeaderValue::from_static("application/yaml"),
             ),
             (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
         yaml,
     )

@@ -90,7 +90,7 @@ async fn serve(endpoints: Router<AppState>, state: AppState, req: Request) -> Re
         account = tracing::field::Empty,
         cluster = tracing::field::Empty,
     );
-    let response = match endpoints
+    let mut response = match endpoints
         .with_state(state.clone())
         .oneshot(req)
         .instrument(span.clone())
@@ -99,6 +99,11 @@ async fn serve(endpoints: Router<AppState>, state: AppState, req: Request) -> Re
         Ok(response) => response,
         Err(never) => match never {},
     };
+    // Answers are per caller and may carry secrets (tokens): never stored by caches.
+    response
+        .headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     let elapsed = start.elapsed();
     let code = response.status().as_u16();
     state.metrics.request(None, method.as_str(), code, elapsed);

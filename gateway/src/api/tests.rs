@@ -242,6 +242,7 @@ async fn signup_login_me_logout() {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
+    assert_eq!(r.header("cache-control"), "no-store");
     let v = r.json();
     let id = v["account"]["id"].as_str().unwrap().to_owned();
     assert!(id.starts_with('a') && id.len() == 21, "{v}");

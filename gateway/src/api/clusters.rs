@@ -195,13 +195,14 @@ async fn provision(state: AppState, id: ClusterId) {
 }
 
 /// Removes everything of a cluster: its kubeconfig tokens first (so that nothing wakes it
-/// again), then its control plane and data, then its row. On error the cluster is left
-/// Failed, and the delete can be retried.
+/// again), then its control plane and data, then its row and metric series. On error the
+/// cluster is left Failed, and the delete can be retried.
 async fn teardown(state: AppState, id: ClusterId) -> Result<(), ApiError> {
     let result: Result<(), ApiError> = async {
         state.auth.revoke_cluster_tokens(&id).await?;
         state.supervisor.remove(&id).await?;
         state.db.delete_cluster(&id).await?;
+        state.metrics.forget_cluster(&id);
         Ok(())
     }
     .await;

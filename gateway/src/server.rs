@@ -724,7 +724,9 @@ pub fn init_tracing() -> anyhow::Result<TracingGuard> {
 
     let filter = tracing_subscriber::EnvFilter::try_from_env("KUBICLE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     if !otlp_configured() {
         tracing_subscriber::registry()
             .with(filter)

@@ -36,7 +36,7 @@ use tower::ServiceExt;
 use crate::audit::{AuditRecord, AuditSink};
 use crate::auth::Auth;
 use crate::config::Config;
-pub use crate::config::ServerArgs;
+pub use crate::config::{ServerArgs, ServerOptions};
 use crate::db::Db;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimits;
@@ -59,8 +59,8 @@ const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Runs `kubicle server` until SIGTERM or SIGINT, then shuts down cleanly.
 pub async fn run(args: ServerArgs) -> anyhow::Result<()> {
-    let config = Config::from_args(args).context("invalid settings")?;
-    let server = start(config).await?;
+    let (config, options) = Config::with_options_from_args(args).context("invalid settings")?;
+    let server = start_with(config, options).await?;
     print_banner(&server);
 
     let handle = server.shutdown_handle();
@@ -216,17 +216,21 @@ impl RunningServer {
     }
 }
 
-/// Starts the platform with `config`, control planes being `std::env::current_exe()`.
+/// Starts the platform with `config` and default [`ServerOptions`] (control planes run as
+/// `std::env::current_exe() apiserver …`).
 pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
-    let binary = std::env::current_exe().context("cannot find the kubicle binary")?;
-    start_with_binary(config, binary).await
+    start_with(config, ServerOptions::default()).await
 }
 
-/// Starts the platform with `config`, running control planes as `<binary> apiserver …`.
-pub async fn start_with_binary(
+/// Starts the platform with `config` and `options`.
+pub async fn start_with(
     mut config: Config,
-    binary: PathBuf,
+    options: ServerOptions,
 ) -> anyhow::Result<RunningServer> {
+    let binary = match options.control_plane_binary.clone() {
+        Some(b) => b,
+        None => std::env::current_exe().context("cannot find the kubicle binary")?,
+    };
     // Other parts of the process (clients, exporters) may use the default provider.
     let _ = rustls::crypto::ring::default_provider().install_default();
 
@@ -238,7 +242,7 @@ pub async fn start_with_binary(
     let https_addr = https_listener.local_addr()?;
     config.resolve_bound_port(https_addr);
 
-    if !config.metrics_listen.ip().is_loopback() && !config.allow_non_loopback_metrics {
+    if !config.metrics_listen.ip().is_loopback() && !options.allow_non_loopback_metrics {
         bail!(
             "metrics-listen {} is not a loopback address; metrics are unauthenticated \
              (set allow-non-loopback-metrics to serve them there anyway)",
@@ -252,7 +256,8 @@ pub async fn start_with_binary(
 
     let tls = {
         let config = config.clone();
-        tokio::task::spawn_blocking(move || tls::load(&config))
+        let tls_ca = options.tls_ca.clone();
+        tokio::task::spawn_blocking(move || tls::load(&config, tls_ca.as_deref()))
             .await
             .context("tls task")?
             .context("tls")?
@@ -513,16 +518,21 @@ async fn serve_connection(
     mut shutdown: watch::Receiver<bool>,
 ) {
     let _ = tcp.set_nodelay(true);
-    let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake(tcp, acceptor)).await {
-        Ok(Ok(tls)) => tls,
-        Ok(Err(e)) => {
-            tracing::debug!(%peer, error = %e, "tls handshake failed");
-            return;
-        }
-        Err(_) => {
-            tracing::debug!(%peer, error = %HandshakeError::Timeout, "tls handshake failed");
-            return;
-        }
+    // A connection still handshaking when shutdown starts has no request in flight: drop it.
+    let handshaking = tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake(tcp, acceptor));
+    let tls = tokio::select! {
+        result = handshaking => match result {
+            Ok(Ok(tls)) => tls,
+            Ok(Err(e)) => {
+                tracing::debug!(%peer, error = %e, "tls handshake failed");
+                return;
+            }
+            Err(_) => {
+                tracing::debug!(%peer, error = %HandshakeError::Timeout, "tls handshake failed");
+                return;
+            }
+        },
+        _ = stopped(&mut shutdown) => return,
     };
 
     let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
@@ -714,7 +724,9 @@ pub fn init_tracing() -> anyhow::Result<TracingGuard> {
 
     let filter = tracing_subscriber::EnvFilter::try_from_env("KUBICLE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     if !otlp_configured() {
         tracing_subscriber::registry()
             .with(filter)
@@ -1001,10 +1013,17 @@ mod tests {
 
         // Shutdown completes and the ports close.
         let metrics_addr = server.metrics_addr;
+        // The silent connection is still handshaking: it must not hold up the shutdown.
+        let t = std::time::Instant::now();
         tokio::time::timeout(Duration::from_secs(20), server.shutdown())
             .await
             .expect("shutdown finishes")
             .unwrap();
+        assert!(
+            t.elapsed() < DRAIN_TIMEOUT,
+            "shutdown took {:?}",
+            t.elapsed()
+        );
         assert!(TcpStream::connect(addr).await.is_err());
         assert!(TcpStream::connect(metrics_addr).await.is_err());
 
@@ -1026,6 +1045,84 @@ mod tests {
         config.metrics_listen = "0.0.0.0:0".parse().unwrap();
         let err = start(config).await.err().expect("refused");
         assert!(err.to_string().contains("metrics-listen"), "{err}");
+    }
+
+    /// With OTEL_EXPORTER_OTLP_ENDPOINT set, spans (with the cluster and account fields the
+    /// handlers record) reach an OTLP/HTTP collector. The tracing set-up is process-global
+    /// and env vars need `unsafe` to set, so the exporting half runs in a child process.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn spans_are_exported_over_otlp_http() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, mut rx) = mpsc::unbounded_channel::<(String, Bytes)>();
+        let collector = Router::new().fallback(move |req: axum::extract::Request| {
+            let tx = tx.clone();
+            async move {
+                let path = req.uri().path().to_owned();
+                let body = axum::body::to_bytes(req.into_body(), 1 << 20)
+                    .await
+                    .unwrap_or_default();
+                let _ = tx.send((path, body));
+                StatusCode::OK
+            }
+        });
+        tokio::spawn(async move { axum::serve(listener, collector).await });
+
+        let out = tokio::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "server::tests::otlp_child", "--nocapture"])
+            .env("KUBICLE_OTLP_CHILD", "1")
+            .env("OTEL_EXPORTER_OTLP_ENDPOINT", format!("http://{addr}"))
+            .env_remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+            .env_remove("OTEL_SDK_DISABLED")
+            .env_remove("OTEL_TRACES_EXPORTER")
+            .output()
+            .await
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("otlp child done"),
+            "{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+
+        let (path, body) = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .expect("an export arrived")
+            .unwrap();
+        assert_eq!(path, "/v1/traces");
+        let has = |needle: &str| body.windows(needle.len()).any(|w| w == needle.as_bytes());
+        assert!(has("cexportedcluster0000000"), "cluster id attribute");
+        assert!(has("aexportedaccount0000000"), "account id attribute");
+        assert!(has("kubicle"), "service name");
+    }
+
+    /// The child half of the test above; does nothing unless started by it.
+    #[test]
+    fn otlp_child() {
+        if std::env::var_os("KUBICLE_OTLP_CHILD").is_none() {
+            return;
+        }
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let guard = init_tracing().unwrap();
+            let span = tracing::info_span!(
+                "api",
+                cluster = tracing::field::Empty,
+                account = tracing::field::Empty
+            );
+            span.record("cluster", "cexportedcluster0000000");
+            span.in_scope(|| {
+                tracing::Span::current().record("account", "aexportedaccount0000000");
+                tracing::info!("inside");
+            });
+            drop(span);
+            guard.shutdown().await;
+        });
+        println!("otlp child done");
     }
 
     #[test]

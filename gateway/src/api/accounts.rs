@@ -162,10 +162,26 @@ pub async fn signup(
     State(state): State<AppState>,
     JsonBody(req): JsonBody<SignupRequest>,
 ) -> Result<(StatusCode, axum::Json<SignupResponse>), ApiError> {
-    let email = normalize_email(&req.email);
+    let (account, token) = create_account(&state, &req.email, &req.password).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(SignupResponse {
+            account: account.into(),
+            token,
+        }),
+    ))
+}
+
+/// Creates an account and its first session (the REST API and the web pages).
+pub async fn create_account(
+    state: &AppState,
+    email: &str,
+    password: &str,
+) -> Result<(Account, String), ApiError> {
+    let email = normalize_email(email);
     validate_email(&email)?;
-    validate_password(&req.password)?;
-    let hash = state.auth.hash_password(&req.password).await?;
+    validate_password(password)?;
+    let hash = state.auth.hash_password(password).await?;
     let account = match state.db.create_account(&email, &hash).await {
         Ok(a) => a,
         Err(DbError::Conflict) => return Err(ApiError::EmailTaken),
@@ -174,13 +190,7 @@ pub async fn signup(
     tracing::Span::current().record("account", account.id.as_str());
     tracing::info!(account = %account.id, "account created");
     let token = state.auth.issue_session(&account.id).await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(SignupResponse {
-            account: account.into(),
-            token,
-        }),
-    ))
+    Ok((account, token))
 }
 
 /// Sign in with email and password. Throttled: 5 attempts at once per email and 20 per
@@ -202,28 +212,51 @@ pub async fn login(
     ClientAddr(addr): ClientAddr,
     JsonBody(req): JsonBody<LoginRequest>,
 ) -> Result<axum::Json<LoginResponse>, ApiError> {
-    let email = normalize_email(&req.email);
-    let addr_key = addr.map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
+    let token = sign_in(
+        &state,
+        &throttle,
+        addr.map(|a| a.ip()),
+        &req.email,
+        &req.password,
+    )
+    .await?;
+    Ok(axum::Json(LoginResponse { token }))
+}
+
+/// Checks email and password (throttled per email and per client address) and starts a
+/// session (the REST API and the web pages share the throttle).
+pub async fn sign_in(
+    state: &AppState,
+    throttle: &LoginThrottle,
+    addr: Option<std::net::IpAddr>,
+    email: &str,
+    password: &str,
+) -> Result<String, ApiError> {
+    let email = normalize_email(email);
+    let addr_key = addr.map_or_else(|| "unknown".to_owned(), |a| a.to_string());
     throttle
         .check(&email, &addr_key)
         .map_err(ApiError::TooManyRequests)?;
     let account = state.db.account_by_email(&email).await?;
     let Some(account) = account else {
         // As long as a wrong password, so the answer time does not tell who has an account.
-        state.auth.dummy_verify(&req.password).await;
+        state.auth.dummy_verify(password).await;
         return Err(ApiError::InvalidCredentials);
     };
     if !state
         .auth
-        .verify_password(&account.password_hash, &req.password)
+        .verify_password(&account.password_hash, password)
         .await
     {
         tracing::info!(account = %account.id, "login with a wrong password");
         return Err(ApiError::InvalidCredentials);
     }
     tracing::Span::current().record("account", account.id.as_str());
-    let token = state.auth.issue_session(&account.id).await?;
-    Ok(axum::Json(LoginResponse { token }))
+    state
+        .auth
+        .issue_session(&account.id)
+        .await
+        .map_err(Into::into)
 }
 
 /// End the calling session. Only a session token can log out; API tokens are revoked with

@@ -17,8 +17,8 @@ use utoipa::{IntoParams, ToSchema};
 use super::extract::{ApiPath, ApiQuery, Caller, ClusterPath, IdempotencyKey, JsonBody};
 use super::problem::{ApiError, Problem};
 use super::rfc3339;
-use crate::auth::Principal;
 use crate::db::{Cluster, ClusterStatus, DbError};
+use crate::ids::AccountId;
 use crate::ids::ClusterId;
 use crate::state::AppState;
 use crate::supervisor::ProcessState;
@@ -144,12 +144,12 @@ pub fn validate_cluster_name(name: &str) -> Result<(), ApiError> {
 /// that does not exist.
 pub async fn find_cluster(
     state: &AppState,
-    caller: &Principal,
+    account: &AccountId,
     id_or_name: &str,
 ) -> Result<Cluster, ApiError> {
     let cluster = state
         .db
-        .cluster_for_account(&caller.account, id_or_name)
+        .cluster_for_account(account, id_or_name)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no cluster {id_or_name:?}")))?;
     tracing::Span::current().record("cluster", cluster.id.as_str());
@@ -270,27 +270,44 @@ pub async fn create_cluster(
     ApiQuery(query): ApiQuery<WaitQuery>,
     JsonBody(req): JsonBody<CreateClusterRequest>,
 ) -> Result<Response, ApiError> {
-    validate_cluster_name(&req.name)?;
+    let (cluster, fresh) = create(
+        &state,
+        &caller.account,
+        &req.name,
+        key.as_deref(),
+        query.wait,
+    )
+    .await?;
+    let status = if fresh {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(view(&state, &cluster))).into_response())
+}
+
+/// Creates a cluster and starts its control plane (the REST API and the web pages). Returns
+/// the cluster and whether it is new (false: an idempotent replay). With `wait`, returns once
+/// the cluster answers Kubernetes requests.
+pub async fn create(
+    state: &AppState,
+    account: &AccountId,
+    name: &str,
+    key: Option<&str>,
+    wait: bool,
+) -> Result<(Cluster, bool), ApiError> {
+    validate_cluster_name(name)?;
     let created = state
         .db
-        .create_cluster(
-            &caller.account,
-            &req.name,
-            key.as_deref(),
-            state.config.cluster_quota,
-        )
+        .create_cluster(account, name, key, state.config.cluster_quota)
         .await;
     let (cluster, fresh) = match created {
         Ok(c) => c,
         Err(DbError::Conflict) => {
             // Either the name is taken or the key was used for another name.
-            let taken = state
-                .db
-                .cluster_for_account(&caller.account, &req.name)
-                .await?
-                .is_some();
+            let taken = state.db.cluster_for_account(account, name).await?.is_some();
             return Err(if taken || key.is_none() {
-                ApiError::ClusterNameTaken(req.name)
+                ApiError::ClusterNameTaken(name.to_owned())
             } else {
                 ApiError::IdempotencyKeyReused
             });
@@ -299,20 +316,20 @@ pub async fn create_cluster(
     };
     tracing::Span::current().record("cluster", cluster.id.as_str());
     if !fresh {
-        let cluster = if query.wait {
-            wait_provisioned(&state, cluster).await?
+        let cluster = if wait {
+            wait_provisioned(state, cluster).await?
         } else {
             cluster
         };
-        return Ok((StatusCode::OK, Json(view(&state, &cluster))).into_response());
+        return Ok((cluster, false));
     }
     tracing::info!(name = %cluster.name, "cluster created");
     // The task runs to the end even if the client goes away.
     let task = tokio::spawn(
         provision(state.clone(), cluster.id.clone()).instrument(tracing::Span::current()),
     );
-    if !query.wait {
-        return Ok((StatusCode::CREATED, Json(view(&state, &cluster))).into_response());
+    if !wait {
+        return Ok((cluster, true));
     }
     task.await.map_err(ApiError::internal)?;
     let cluster = state
@@ -323,7 +340,7 @@ pub async fn create_cluster(
     if cluster.status != ClusterStatus::Ready {
         return Err(ApiError::ProvisioningFailed(cluster.id.to_string()));
     }
-    Ok((StatusCode::CREATED, Json(view(&state, &cluster))).into_response())
+    Ok((cluster, true))
 }
 
 /// The account's clusters.
@@ -361,7 +378,7 @@ pub async fn get_cluster(
     Caller(caller): Caller,
     ApiPath(ClusterPath { cluster: c }): ApiPath<ClusterPath>,
 ) -> Result<Json<ClusterView>, ApiError> {
-    let cluster = find_cluster(&state, &caller, &c).await?;
+    let cluster = find_cluster(&state, &caller.account, &c).await?;
     Ok(Json(view(&state, &cluster)))
 }
 
@@ -383,7 +400,22 @@ pub async fn delete_cluster(
     ApiPath(ClusterPath { cluster: c }): ApiPath<ClusterPath>,
     ApiQuery(query): ApiQuery<WaitQuery>,
 ) -> Result<Response, ApiError> {
-    let mut cluster = find_cluster(&state, &caller, &c).await?;
+    let cluster = delete(&state, &caller.account, &c, query.wait).await?;
+    if query.wait {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
+    Ok((StatusCode::ACCEPTED, Json(view(&state, &cluster))).into_response())
+}
+
+/// Deletes a cluster with its control plane and data (the REST API and the web pages). With
+/// `wait`, returns once everything is gone; otherwise at once, with the cluster Deleting.
+pub async fn delete(
+    state: &AppState,
+    account: &AccountId,
+    id_or_name: &str,
+    wait: bool,
+) -> Result<Cluster, ApiError> {
+    let mut cluster = find_cluster(state, account, id_or_name).await?;
     state
         .db
         .set_cluster_status(&cluster.id, ClusterStatus::Deleting)
@@ -393,11 +425,10 @@ pub async fn delete_cluster(
     let task = tokio::spawn(
         teardown(state.clone(), cluster.id.clone()).instrument(tracing::Span::current()),
     );
-    if !query.wait {
-        return Ok((StatusCode::ACCEPTED, Json(view(&state, &cluster))).into_response());
+    if wait {
+        task.await.map_err(ApiError::internal)??;
     }
-    task.await.map_err(ApiError::internal)??;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    Ok(cluster)
 }
 
 #[cfg(test)]

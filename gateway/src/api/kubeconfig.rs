@@ -13,8 +13,8 @@ use super::extract::{ApiPath, Caller, ClusterPath, ClusterTokenPath};
 use super::problem::{ApiError, Problem};
 use super::rfc3339;
 use crate::auth::ClusterTokenInfo;
-use crate::db::ClusterStatus;
-use crate::ids::KubeconfigTokenId;
+use crate::db::{Cluster, ClusterStatus};
+use crate::ids::{AccountId, KubeconfigTokenId};
 use crate::state::AppState;
 
 /// A kubeconfig file (the subset kubicle writes).
@@ -146,25 +146,7 @@ pub async fn kubeconfig(
     Caller(caller): Caller,
     ApiPath(ClusterPath { cluster: c }): ApiPath<ClusterPath>,
 ) -> Result<Response, ApiError> {
-    let cluster = find_cluster(&state, &caller, &c).await?;
-    if cluster.status == ClusterStatus::Deleting {
-        return Err(ApiError::ClusterConflict(format!(
-            "cluster {:?} is being deleted",
-            cluster.name
-        )));
-    }
-    let token = state
-        .auth
-        .issue_cluster_token(&caller.account, &cluster.id)
-        .await?;
-    tracing::info!("kubeconfig token issued");
-    let config = Kubeconfig::single(
-        &cluster.name,
-        server_url(&state, &cluster.id),
-        &state.ca_pem,
-        token,
-    );
-    let yaml = serde_yaml::to_string(&config).map_err(ApiError::internal)?;
+    let (cluster, yaml) = issue(&state, &caller.account, &c).await?;
     let disposition = HeaderValue::from_str(&format!(
         "attachment; filename=\"{}.kubeconfig\"",
         cluster.name
@@ -183,6 +165,32 @@ pub async fn kubeconfig(
         .into_response())
 }
 
+/// A kubeconfig (YAML) for one of the account's clusters, with a new cluster-scoped token
+/// (the REST API and the web pages).
+pub async fn issue(
+    state: &AppState,
+    account: &AccountId,
+    id_or_name: &str,
+) -> Result<(Cluster, String), ApiError> {
+    let cluster = find_cluster(state, account, id_or_name).await?;
+    if cluster.status == ClusterStatus::Deleting {
+        return Err(ApiError::ClusterConflict(format!(
+            "cluster {:?} is being deleted",
+            cluster.name
+        )));
+    }
+    let token = state.auth.issue_cluster_token(account, &cluster.id).await?;
+    tracing::info!("kubeconfig token issued");
+    let config = Kubeconfig::single(
+        &cluster.name,
+        server_url(state, &cluster.id),
+        &state.ca_pem,
+        token,
+    );
+    let yaml = serde_yaml::to_string(&config).map_err(ApiError::internal)?;
+    Ok((cluster, yaml))
+}
+
 /// The kubeconfig tokens issued for the cluster, newest first.
 #[utoipa::path(
     get, path = "/api/v1/clusters/{cluster}/tokens", tag = "kubeconfigs",
@@ -199,7 +207,7 @@ pub async fn list_kubeconfig_tokens(
     Caller(caller): Caller,
     ApiPath(ClusterPath { cluster: c }): ApiPath<ClusterPath>,
 ) -> Result<axum::Json<KubeconfigTokenList>, ApiError> {
-    let cluster = find_cluster(&state, &caller, &c).await?;
+    let cluster = find_cluster(&state, &caller.account, &c).await?;
     let tokens = state
         .auth
         .list_cluster_tokens(&caller.account, &cluster.id)
@@ -225,7 +233,7 @@ pub async fn revoke_kubeconfig_token(
     Caller(caller): Caller,
     ApiPath(ClusterTokenPath { cluster: c, id }): ApiPath<ClusterTokenPath>,
 ) -> Result<StatusCode, ApiError> {
-    let cluster = find_cluster(&state, &caller, &c).await?;
+    let cluster = find_cluster(&state, &caller.account, &c).await?;
     let not_found = || ApiError::NotFound(format!("no kubeconfig token {id:?} for this cluster"));
     let token = KubeconfigTokenId::parse(&id).ok_or_else(not_found)?;
     if !state
@@ -255,7 +263,7 @@ pub async fn revoke_kubeconfig_tokens(
     Caller(caller): Caller,
     ApiPath(ClusterPath { cluster: c }): ApiPath<ClusterPath>,
 ) -> Result<StatusCode, ApiError> {
-    let cluster = find_cluster(&state, &caller, &c).await?;
+    let cluster = find_cluster(&state, &caller.account, &c).await?;
     state.auth.revoke_cluster_tokens(&cluster.id).await?;
     tracing::info!("all kubeconfig tokens revoked");
     Ok(StatusCode::NO_CONTENT)

@@ -40,7 +40,12 @@ use problem::{ApiError, Problem};
 /// Every `/api/v1/…` endpoint. Unknown paths under `/api/v1/` answer a 404 problem, known
 /// paths with the wrong method a 405 problem.
 pub fn router() -> Router<AppState> {
-    let endpoints = endpoints().layer(Extension(Arc::new(accounts::LoginThrottle::new())));
+    router_with(Arc::new(accounts::LoginThrottle::new()))
+}
+
+/// [`router`] with a login throttle shared with the web pages' log-in form.
+pub fn router_with(throttle: Arc<accounts::LoginThrottle>) -> Router<AppState> {
+    let endpoints = endpoints().layer(Extension(throttle));
     let entry = move |State(state): State<AppState>, req: Request| serve(endpoints, state, req);
     Router::new()
         .route("/api/v1", any(entry.clone()))

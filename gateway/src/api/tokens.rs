@@ -11,7 +11,7 @@ use super::extract::{ApiPath, Caller, JsonBody, TokenPath};
 use super::problem::{ApiError, Problem};
 use super::rfc3339;
 use crate::db::ApiToken;
-use crate::ids::TokenId;
+use crate::ids::{AccountId, TokenId};
 use crate::state::AppState;
 
 /// Longest lifetime a token may be given: ten years.
@@ -101,21 +101,7 @@ pub async fn create_token(
     Caller(caller): Caller,
     JsonBody(req): JsonBody<CreateTokenRequest>,
 ) -> Result<(StatusCode, axum::Json<CreatedToken>), ApiError> {
-    validate_name(&req.name)?;
-    let expires_in = match req.expires_in {
-        None => None,
-        Some(s) if (1..=MAX_EXPIRES_IN_SECS).contains(&s) => Some(Duration::from_secs(s)),
-        Some(_) => {
-            return Err(ApiError::InvalidRequest(format!(
-                "expires_in must be between 1 and {MAX_EXPIRES_IN_SECS} seconds"
-            )));
-        }
-    };
-    let (token, secret) = state
-        .auth
-        .issue_api_token(&caller.account, &req.name, expires_in)
-        .await?;
-    tracing::info!(token = %token.id, "api token created");
+    let (token, secret) = create(&state, &caller.account, &req.name, req.expires_in).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(CreatedToken {
@@ -126,6 +112,31 @@ pub async fn create_token(
             expires_at: token.expires_at_ms.map(rfc3339),
         }),
     ))
+}
+
+/// Creates an API token; the secret is returned this once (the REST API and the web pages).
+pub async fn create(
+    state: &AppState,
+    account: &AccountId,
+    name: &str,
+    expires_in_secs: Option<u64>,
+) -> Result<(ApiToken, String), ApiError> {
+    validate_name(name)?;
+    let expires_in = match expires_in_secs {
+        None => None,
+        Some(s) if (1..=MAX_EXPIRES_IN_SECS).contains(&s) => Some(Duration::from_secs(s)),
+        Some(_) => {
+            return Err(ApiError::InvalidRequest(format!(
+                "expires_in must be between 1 and {MAX_EXPIRES_IN_SECS} seconds"
+            )));
+        }
+    };
+    let (token, secret) = state
+        .auth
+        .issue_api_token(account, name, expires_in)
+        .await?;
+    tracing::info!(token = %token.id, "api token created");
+    Ok((token, secret))
 }
 
 /// The account's API tokens, without their secrets.

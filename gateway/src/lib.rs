@@ -10,6 +10,7 @@
 //! - [`supervisor`]: one `kubicle apiserver` process per awake cluster, in its own cgroup.
 //! - [`audit`]: one record per mutating Kubernetes request.
 //! - [`metrics`]: Prometheus text exposition on a separate address.
+//! - [`web`]: the server-rendered pages (templates and assets in the top-level `web/` folder).
 //! - [`server`]: assembles the above and serves HTTPS until SIGTERM.
 //!
 //! It must not reach into a control plane's data: a cluster's SQLite file belongs to its
@@ -28,3 +29,4 @@ pub mod server;
 pub mod state;
 pub mod supervisor;
 pub mod tls;
+pub mod web;

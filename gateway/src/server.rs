@@ -409,8 +409,9 @@ fn create_data_dir(dir: &Path) -> anyhow::Result<()> {
         .with_context(|| format!("cannot create the data dir {}", dir.display()))
 }
 
-/// The HTTPS routes: REST API, Kubernetes proxy, health, and a 404 for the rest.
+/// The HTTPS routes: REST API, web pages, Kubernetes proxy, health, and a 404 for the rest.
 fn app(state: AppState, shutting_down: Arc<AtomicBool>) -> Router {
+    let logins = Arc::new(crate::api::accounts::LoginThrottle::new());
     Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .route(
@@ -426,7 +427,8 @@ fn app(state: AppState, shutting_down: Arc<AtomicBool>) -> Router {
                 }
             }),
         )
-        .merge(crate::api::router())
+        .merge(crate::api::router_with(logins.clone()))
+        .merge(crate::web::router(logins))
         .merge(crate::proxy::router())
         .fallback(not_found)
         .with_state(state)

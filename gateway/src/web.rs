@@ -3,8 +3,8 @@
 //! stylesheet and the one small script come from `web/static/` and are compiled in, so
 //! nothing is fetched from another host.
 //!
-//! The pages act through the same operations as the REST API ([`crate::api::ops`]): one code
-//! path for accounts, clusters, kubeconfigs and tokens. What is specific to browsers lives
+//! The pages act through the same operations as the REST API (`api::accounts::create_account`,
+//! `api::clusters::create`, …): one code path for accounts, clusters, kubeconfigs and tokens. What is specific to browsers lives
 //! here: the session cookie (`Secure`, `HttpOnly`, `SameSite=Strict`), a CSRF token on every
 //! form (double-submit: a random cookie that each form must echo), and security headers with a
 //! strict Content-Security-Policy on every response.
@@ -21,10 +21,42 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use std::net::SocketAddr;
 
-use crate::api::ops::{self, ClusterView, OpError};
+use std::sync::Arc;
+
+use crate::api::accounts::{self, LoginThrottle};
+use crate::api::problem::ApiError;
+use crate::api::{clusters, kubeconfig, tokens};
 use crate::auth::Credential;
+use crate::db::Cluster;
 use crate::ids::{SessionId, TokenId};
 use crate::state::AppState;
+
+/// An operation's error as a page shows it.
+trait PageError {
+    fn status(&self) -> StatusCode;
+    fn detail(&self) -> String;
+    fn retry_after(&self) -> Option<std::time::Duration>;
+}
+
+impl PageError for ApiError {
+    fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.problem().status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+    fn detail(&self) -> String {
+        let d = self.problem().detail;
+        let mut c = d.chars();
+        match c.next() {
+            Some(f) => format!("{}{}.", f.to_uppercase(), c.as_str()),
+            None => d,
+        }
+    }
+    fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            ApiError::TooManyRequests(d) => Some(*d),
+            _ => None,
+        }
+    }
+}
 
 const SESSION_COOKIE: &str = "kubicle_session";
 const CSRF_COOKIE: &str = "kubicle_csrf";
@@ -34,8 +66,9 @@ const SESSION_MAX_AGE_S: u64 = 24 * 3600;
 const STYLE: &str = include_str!("../../web/static/style.css");
 const SCRIPT: &str = include_str!("../../web/static/app.js");
 
-/// The pages. Merged by the server beside the REST API and the gateway.
-pub fn router() -> Router<AppState> {
+/// The pages. Merged by the server beside the REST API and the gateway; `throttle` is the
+/// REST API's login throttle, so that both log-in paths count against the same limits.
+pub fn router(throttle: Arc<LoginThrottle>) -> Router<AppState> {
     Router::new()
         .route("/", get(landing))
         .route("/signup", get(signup_page).post(signup))
@@ -51,11 +84,15 @@ pub fn router() -> Router<AppState> {
         .route("/docs/ci", get(ci_page))
         .route("/ui/cluster-status", get(cluster_status))
         .route("/ca.pem", get(ca_pem))
-        .route("/static/style.css", get(|| async { asset("text/css; charset=utf-8", STYLE) }))
+        .route(
+            "/static/style.css",
+            get(|| async { asset("text/css; charset=utf-8", STYLE) }),
+        )
         .route(
             "/static/app.js",
             get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }),
         )
+        .layer(axum::Extension(throttle))
         .layer(axum::middleware::map_response(security_headers))
 }
 
@@ -70,9 +107,15 @@ async fn security_headers(mut resp: Response) -> Response {
              connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
@@ -120,7 +163,11 @@ fn random_token() -> String {
 
 /// Constant-time comparison of the form's CSRF value with the cookie's.
 fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// The browser's CSRF token: the cookie's value, or a new one to be set with the page.
@@ -331,7 +378,7 @@ fn auth_form(
             button,
             email,
             error,
-            min_password: ops::MIN_PASSWORD_LEN,
+            min_password: accounts::MIN_PASSWORD_CHARS,
         },
         csrf,
     )
@@ -341,14 +388,26 @@ async fn signup_page(State(state): State<AppState>, headers: HeaderMap) -> Respo
     if web_user(&state, &headers).await.is_some() {
         return Redirect::to("/dashboard").into_response();
     }
-    auth_form(StatusCode::OK, &Csrf::of(&headers), true, String::new(), None)
+    auth_form(
+        StatusCode::OK,
+        &Csrf::of(&headers),
+        true,
+        String::new(),
+        None,
+    )
 }
 
 async fn login_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if web_user(&state, &headers).await.is_some() {
         return Redirect::to("/dashboard").into_response();
     }
-    auth_form(StatusCode::OK, &Csrf::of(&headers), false, String::new(), None)
+    auth_form(
+        StatusCode::OK,
+        &Csrf::of(&headers),
+        false,
+        String::new(),
+        None,
+    )
 }
 
 #[derive(Deserialize)]
@@ -372,7 +431,7 @@ fn signed_in(token: &str) -> Response {
 }
 
 /// The message a person sees for an operation's error on a form.
-fn form_error(e: &OpError) -> (StatusCode, String) {
+fn form_error(e: &ApiError) -> (StatusCode, String) {
     (e.status(), e.detail())
 }
 
@@ -385,7 +444,7 @@ async fn signup(
         return r;
     }
     let csrf = Csrf::of(&headers);
-    match ops::signup(&state, &f.email, &f.password).await {
+    match accounts::create_account(&state, &f.email, &f.password).await {
         Ok((_, token)) => signed_in(&token),
         Err(e) => {
             let (status, msg) = form_error(&e);
@@ -396,6 +455,7 @@ async fn signup(
 
 async fn login(
     State(state): State<AppState>,
+    axum::Extension(throttle): axum::Extension<Arc<LoginThrottle>>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Form(f): Form<Credentials>,
@@ -404,7 +464,7 @@ async fn login(
         return r;
     }
     let csrf = Csrf::of(&headers);
-    match ops::login(&state, addr.ip(), &f.email, &f.password).await {
+    match accounts::sign_in(&state, &throttle, Some(addr.ip()), &f.email, &f.password).await {
         Ok(token) => signed_in(&token),
         Err(e) => {
             let (status, msg) = form_error(&e);
@@ -473,17 +533,23 @@ fn timestamp(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-impl From<&ClusterView> for ClusterRow {
-    fn from(c: &ClusterView) -> Self {
-        ClusterRow {
-            id: c.id.to_string(),
-            name: c.name.clone(),
-            status: c.status.to_string(),
-            age: age(c.created_at_ms),
-            created: timestamp(c.created_at_ms),
-            server_url: c.server_url.clone(),
-        }
+fn row(state: &AppState, c: &Cluster) -> ClusterRow {
+    let v = clusters::view(state, c);
+    ClusterRow {
+        id: v.id,
+        name: v.name,
+        status: format!("{:?}", v.status),
+        age: age(c.created_at_ms),
+        created: timestamp(c.created_at_ms),
+        server_url: v.server_url,
     }
+}
+
+async fn account_clusters(
+    state: &AppState,
+    account: &crate::ids::AccountId,
+) -> Result<Vec<Cluster>, ApiError> {
+    Ok(state.db.list_clusters(account).await?)
 }
 
 #[derive(Template)]
@@ -503,8 +569,8 @@ async fn dashboard_page(
     error: Option<String>,
     name: String,
 ) -> Response {
-    let clusters = match ops::list_clusters(state, &u.account).await {
-        Ok(cs) => cs.iter().map(ClusterRow::from).collect(),
+    let clusters = match account_clusters(state, &u.account).await {
+        Ok(cs) => cs.iter().map(|c| row(state, c)).collect(),
         Err(e) => return form_failure(u, csrf, &e),
     };
     render(
@@ -519,7 +585,7 @@ async fn dashboard_page(
     )
 }
 
-fn form_failure(u: &WebUser, csrf: &Csrf, e: &OpError) -> Response {
+fn form_failure(u: &WebUser, csrf: &Csrf, e: &ApiError) -> Response {
     let nav = Nav::user(u, csrf.value.clone(), "");
     if e.status() == StatusCode::NOT_FOUND {
         return not_found(&nav);
@@ -562,8 +628,8 @@ async fn create_cluster(
         return to_login();
     };
     let csrf = Csrf::of(&headers);
-    match ops::create_cluster(&state, &u.account, &f.name, None, false).await {
-        Ok(c) => Redirect::to(&format!("/clusters/{}", c.name)).into_response(),
+    match clusters::create(&state, &u.account, &f.name, None, false).await {
+        Ok((c, _)) => Redirect::to(&format!("/clusters/{}", c.name)).into_response(),
         Err(e) => {
             let (status, msg) = form_error(&e);
             dashboard_page(&state, &u, &csrf, status, Some(msg), f.name).await
@@ -587,12 +653,12 @@ async fn cluster_page(
         return to_login();
     };
     let csrf = Csrf::of(&headers);
-    match ops::get_cluster(&state, &u.account, &name).await {
+    match clusters::find_cluster(&state, &u.account, &name).await {
         Ok(c) => render(
             StatusCode::OK,
             ClusterPage {
                 nav: Nav::user(&u, csrf.value.clone(), "dashboard"),
-                c: ClusterRow::from(&c),
+                c: row(&state, &c),
             },
             &csrf,
         ),
@@ -609,7 +675,7 @@ async fn download_kubeconfig(
         return to_login();
     };
     let csrf = Csrf::of(&headers);
-    match ops::kubeconfig(&state, &u.account, &name).await {
+    match kubeconfig::issue(&state, &u.account, &name).await {
         Ok((cluster, yaml)) => (
             [
                 (header::CONTENT_TYPE, "application/yaml".to_string()),
@@ -646,7 +712,7 @@ async fn delete_cluster(
         return to_login();
     };
     let csrf = Csrf::of(&headers);
-    let c = match ops::get_cluster(&state, &u.account, &name).await {
+    let c = match clusters::find_cluster(&state, &u.account, &name).await {
         Ok(c) => c,
         Err(e) => return form_failure(&u, &csrf, &e),
     };
@@ -663,8 +729,8 @@ async fn delete_cluster(
             "Back to the cluster",
         );
     }
-    match ops::delete_cluster(&state, &u.account, c.id.as_str(), false).await {
-        Ok(()) => Redirect::to("/dashboard").into_response(),
+    match clusters::delete(&state, &u.account, c.id.as_str(), false).await {
+        Ok(_) => Redirect::to("/dashboard").into_response(),
         Err(e) => form_failure(&u, &csrf, &e),
     }
 }
@@ -698,7 +764,7 @@ async fn tokens_view(
 ) -> Response {
     let tokens = match state.db.list_api_tokens(&u.account).await {
         Ok(ts) => ts,
-        Err(e) => return form_failure(u, csrf, &OpError::from(e)),
+        Err(e) => return form_failure(u, csrf, &ApiError::from(e)),
     };
     let now = jiff::Timestamp::now().as_millisecond();
     let tokens = tokens
@@ -786,7 +852,7 @@ async fn create_token(
             }
         },
     };
-    match ops::create_api_token(&state, &u.account, &f.name, expires_in).await {
+    match tokens::create(&state, &u.account, &f.name, expires_in).await {
         Ok((_, secret)) => tokens_view(&state, &u, &csrf, StatusCode::OK, Some(secret), None).await,
         Err(e) => {
             let (status, msg) = form_error(&e);
@@ -815,7 +881,7 @@ async fn revoke_token(
     match state.db.revoke_api_token(&u.account, &id).await {
         Ok(true) => Redirect::to("/tokens").into_response(),
         Ok(false) => not_found(&nav),
-        Err(e) => form_failure(&u, &csrf, &OpError::from(e)),
+        Err(e) => form_failure(&u, &csrf, &ApiError::from(e)),
     }
 }
 
@@ -841,11 +907,11 @@ async fn cluster_status(State(state): State<AppState>, headers: HeaderMap) -> Re
     let Some(u) = web_user(&state, &headers).await else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
-    match ops::list_clusters(&state, &u.account).await {
+    match account_clusters(&state, &u.account).await {
         Ok(cs) => {
             let map: BTreeMap<String, String> = cs
                 .iter()
-                .map(|c| (c.id.to_string(), c.status.to_string()))
+                .map(|c| (c.id.to_string(), row(&state, c).status))
                 .collect();
             Json(map).into_response()
         }

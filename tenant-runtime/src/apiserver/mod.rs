@@ -4,10 +4,12 @@
 //! defaults) and the object verbs. It trusts its caller: in production only the gateway
 //! reaches it, over a Unix socket. It must not know about accounts, tokens or other clusters.
 
+pub mod apply;
 pub mod codec;
 pub mod defaults;
 pub mod discovery;
 pub mod error;
+pub mod fieldmanager;
 pub mod meta;
 pub mod objects;
 pub mod openapi;

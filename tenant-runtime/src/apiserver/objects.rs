@@ -18,7 +18,7 @@ use super::request::{Accept, FieldValidation, Query};
 use super::selector::{FieldSelector, LabelSelector};
 use super::table;
 use super::validation;
-use super::{ApiServer, defaults, strategic, strategy};
+use super::{ApiServer, apply, defaults, fieldmanager, strategic, strategy};
 use crate::store::{ListOptions, Revision, Rv, StoreError};
 
 /// How many times an unconditional write retries after losing a race.
@@ -301,7 +301,7 @@ pub async fn list(
 // admission
 
 /// Check a decoded body against the type: apiVersion and kind, field types, unknown fields.
-fn admit_typed(
+pub(super) fn admit_typed(
     rt: &ResourceType,
     mut obj: Value,
     fv: FieldValidation,
@@ -332,7 +332,7 @@ fn admit_typed(
     Ok(typed)
 }
 
-fn validate_meta(rt: &ResourceType, obj: &Value, old: Option<&Value>) -> ApiResult<()> {
+pub(super) fn validate_meta(rt: &ResourceType, obj: &Value, old: Option<&Value>) -> ApiResult<()> {
     let mut causes = validation::validate_metadata(rt.group, rt.kind, rt.namespaced, obj);
     causes.extend(strategy::validate(rt.group, rt.kind, obj, old));
     if causes.is_empty() {
@@ -350,7 +350,7 @@ fn validate_meta(rt: &ResourceType, obj: &Value, old: Option<&Value>) -> ApiResu
     ))
 }
 
-fn check_size(obj: &Value) -> ApiResult<()> {
+pub(super) fn check_size(obj: &Value) -> ApiResult<()> {
     let len = serde_json::to_vec(obj)
         .map(|v| v.len())
         .unwrap_or(usize::MAX);
@@ -435,7 +435,8 @@ pub async fn create(
     let obj = codec::decode_object(content_type(headers), &bytes)?;
     let mut warnings = vec![];
     let obj = admit_typed(rt, obj, fv, &mut warnings)?;
-    let (status, v) = create_object(s, rt, ns, obj, dry_run).await?;
+    let manager = fieldmanager::manager(q, headers)?;
+    let (status, v) = create_object_tracked(s, rt, ns, obj, dry_run, Some(&manager)).await?;
     Ok(json_response(status, v, &warnings))
 }
 
@@ -450,8 +451,21 @@ pub async fn create_object(
     s: &Arc<ApiServer>,
     rt: &ResourceType,
     ns: Option<&str>,
+    obj: Value,
+    dry_run: bool,
+) -> ApiResult<(StatusCode, Bytes)> {
+    create_object_tracked(s, rt, ns, obj, dry_run, Some(fieldmanager::SERVER_MANAGER)).await
+}
+
+/// [`create_object`] recording the creation in managed fields as an Update by `manager`;
+/// `None` keeps the managed fields the object carries (apply sets them).
+pub async fn create_object_tracked(
+    s: &Arc<ApiServer>,
+    rt: &ResourceType,
+    ns: Option<&str>,
     mut obj: Value,
     dry_run: bool,
+    manager: Option<&str>,
 ) -> ApiResult<(StatusCode, Bytes)> {
     {
         let m = meta::meta_mut(&mut obj);
@@ -502,6 +516,9 @@ pub async fn create_object(
     }
     defaults::apply(rt.group, rt.kind, &mut obj);
     strategy::prepare(rt.group, rt.kind, &mut obj);
+    if let Some(manager) = manager {
+        track(s, rt, Part::Main, "", None, &mut obj, manager);
+    }
     let generate = meta::name(&obj).is_none()
         && meta::str_field(&obj, "generateName").is_some_and(|g| !g.is_empty());
     let attempts = if generate { 8 } else { 1 };
@@ -539,8 +556,30 @@ pub async fn create_object(
 // ---------------------------------------------------------------------------------------------
 // update and patch
 
+/// Record a write by `manager` in the managed fields of `new`.
+fn track(
+    s: &Arc<ApiServer>,
+    rt: &ResourceType,
+    part: Part,
+    subresource: &str,
+    old: Option<&Value>,
+    new: &mut Value,
+    manager: &str,
+) {
+    let schema = fieldmanager::KindSchema::lookup(&s.openapi, rt.group, rt.version, rt.kind);
+    fieldmanager::track_update(
+        &schema,
+        &rt.api_version(),
+        apply::scope(part, rt.status),
+        subresource,
+        old,
+        new,
+        manager,
+    );
+}
+
 /// Build the object to store from the current one and the requested one.
-fn merge_update(rt: &ResourceType, old: &Value, new: Value, part: Part) -> Value {
+pub(super) fn merge_update(rt: &ResourceType, old: &Value, new: Value, part: Part) -> Value {
     let mut out = match part {
         Part::Main => {
             let mut n = new;
@@ -606,7 +645,7 @@ fn merge_update(rt: &ResourceType, old: &Value, new: Value, part: Part) -> Value
 
 /// Write `new` over `cur` (which it was derived from). Handles no-op updates and the final
 /// removal of a finalizer from an object being deleted.
-async fn commit_update(
+pub(super) async fn commit_update(
     s: &Arc<ApiServer>,
     t: &Target<'_>,
     cur: &Arc<Revision>,
@@ -661,6 +700,7 @@ pub async fn update(
         }
     }
     let precondition = meta::resource_version(&obj).map_err(ApiError::bad_request)?;
+    let manager = fieldmanager::manager(q, headers)?;
     for _ in 0..MAX_RETRIES {
         let cur = s.store.get(&t.key()).ok_or_else(|| t.not_found())?;
         if let Some(rv) = precondition {
@@ -668,7 +708,8 @@ pub async fn update(
                 return Err(ApiError::modified(t.rt.plural, t.rt.group, t.name));
             }
         }
-        let new = merge_update(t.rt, &cur.value, obj.clone(), part);
+        let mut new = merge_update(t.rt, &cur.value, obj.clone(), part);
+        track(s, t.rt, part, "", Some(&cur.value), &mut new, &manager);
         validate_meta(t.rt, &new, Some(&cur.value))?;
         check_size(&new)?;
         match commit_update(s, t, &cur, new, dry_run).await {
@@ -749,7 +790,11 @@ pub async fn patch(
     headers: &HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
+    if apply::is_apply(headers) {
+        return apply::apply(s, t, part, q, body).await;
+    }
     let pt = patch_type(headers)?;
+    let manager = fieldmanager::manager(q, headers)?;
     let fv = q.field_validation()?;
     let dry_run = q.dry_run()?;
     let bytes = codec::read_body(body).await?;
@@ -775,7 +820,8 @@ pub async fn patch(
             ));
         }
         let patched = admit_typed(t.rt, patched, fv, &mut warnings)?;
-        let new = merge_update(t.rt, &cur.value, patched, part);
+        let mut new = merge_update(t.rt, &cur.value, patched, part);
+        track(s, t.rt, part, "", Some(&cur.value), &mut new, &manager);
         validate_meta(t.rt, &new, Some(&cur.value))?;
         check_size(&new)?;
         match commit_update(s, t, &cur, new, dry_run).await {
@@ -1030,6 +1076,7 @@ pub async fn write_scale(
     is_patch: bool,
 ) -> ApiResult<Response> {
     let dry_run = q.dry_run()?;
+    let manager = fieldmanager::manager(q, headers)?;
     let pt = if is_patch {
         Some(patch_type(headers)?)
     } else {
@@ -1065,7 +1112,16 @@ pub async fn write_scale(
         }
         let mut new = cur.value.clone();
         new["spec"]["replicas"] = json!(replicas);
-        let new = merge_update(t.rt, &cur.value, new, Part::Main);
+        let mut new = merge_update(t.rt, &cur.value, new, Part::Main);
+        track(
+            s,
+            t.rt,
+            Part::Main,
+            "scale",
+            Some(&cur.value),
+            &mut new,
+            &manager,
+        );
         match commit_update(s, t, &cur, new, dry_run).await {
             Ok(b) => {
                 let v: Value = serde_json::from_slice(&b).unwrap_or(Value::Null);

@@ -151,8 +151,24 @@ pub async fn apply(
         let merged = ap.merge(&cur.value);
         let admitted = objects::admit_typed(t.rt, merged, fv, &mut warnings)?;
         let mut new = objects::merge_update(t.rt, &cur.value, admitted, part);
-        ap.finish(&api_version, &cur.value, &mut new, force)
-            .map_err(|c| fieldmanager::conflict_error(t.rt.plural, t.rt.group, t.name, &c))?;
+        let upgrade = manager == fieldmanager::KUBECTL;
+        let before = new.clone();
+        if let Err(c) = ap.finish(&api_version, &cur.value, &mut new, force) {
+            if !(upgrade && fieldmanager::last_applied_allows(&schema, scope, &cur.value, &c)) {
+                return Err(fieldmanager::conflict_error(
+                    t.rt.plural,
+                    t.rt.group,
+                    t.name,
+                    &c,
+                ));
+            }
+            new = before;
+            ap.finish(&api_version, &cur.value, &mut new, true)
+                .map_err(|c| fieldmanager::conflict_error(t.rt.plural, t.rt.group, t.name, &c))?;
+        }
+        if upgrade && part == Part::Main {
+            fieldmanager::sync_last_applied(&cur.value, &cfg, &mut new);
+        }
         objects::validate_meta(t.rt, &new, Some(&cur.value))?;
         objects::check_size(&new)?;
         match objects::commit_update(s, t, &cur, new, dry_run).await {

@@ -1208,6 +1208,71 @@ impl<'a> Apply<'a> {
     }
 }
 
+/// The annotation client-side apply keeps the last applied configuration in.
+pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// The manager `kubectl apply --server-side` uses, which gets the client-side to server-side
+/// apply upgrade.
+pub const KUBECTL: &str = "kubectl";
+
+/// Whether every conflict is with a field of the object's client-side-applied configuration
+/// (its last-applied annotation): kubectl's first server-side apply of an object managed by
+/// client-side apply then takes those fields over without conflict, as Kubernetes allows.
+pub fn last_applied_allows(
+    schema: &KindSchema,
+    scope: Scope,
+    live: &Value,
+    conflicts: &[Conflict],
+) -> bool {
+    let Some(text) = meta::meta(live)
+        .and_then(|m| m.get("annotations"))
+        .and_then(|a| a.get(LAST_APPLIED))
+        .and_then(Value::as_str)
+    else {
+        return false;
+    };
+    let Ok(last) = serde_json::from_str::<Value>(text) else {
+        return false;
+    };
+    let mut allowed = FieldSet::default();
+    applied_set(
+        &strip_for(&last, scope),
+        schema.node(),
+        &mut vec![],
+        &mut allowed,
+    );
+    conflicts.iter().all(|c| allowed.contains(&c.path))
+}
+
+/// After kubectl's server-side apply of an object that carries a last-applied annotation,
+/// the annotation follows the applied configuration, so that a later client-side apply
+/// computes the right three-way merge.
+pub fn sync_last_applied(live: &Value, cfg: &Value, result: &mut Value) {
+    let has = meta::meta(live)
+        .and_then(|m| m.get("annotations"))
+        .and_then(|a| a.get(LAST_APPLIED))
+        .is_some();
+    if !has {
+        return;
+    }
+    let mut applied = cfg.clone();
+    if let Some(a) = applied
+        .get_mut("metadata")
+        .and_then(|m| m.get_mut("annotations"))
+        .and_then(Value::as_object_mut)
+    {
+        a.shift_remove(LAST_APPLIED);
+    }
+    let text = serde_json::to_string(&applied).unwrap_or_default();
+    let m = meta::meta_mut(result);
+    if !m.get("annotations").is_some_and(Value::is_object) {
+        m.insert("annotations".into(), json!({}));
+    }
+    if let Some(a) = m.get_mut("annotations").and_then(Value::as_object_mut) {
+        a.insert(LAST_APPLIED.into(), Value::String(text + "\n"));
+    }
+}
+
 /// The 409 answer to conflicting applies, one cause per field and manager.
 pub fn conflict_error(plural: &str, group: &str, name: &str, conflicts: &[Conflict]) -> ApiError {
     let lines: Vec<String> = conflicts

@@ -652,7 +652,8 @@ pub(super) async fn commit_update(
     new: Value,
     dry_run: bool,
 ) -> Result<Bytes, StoreError> {
-    if meta::same_content(&cur.value, &new) {
+    let managed = |v: &Value| meta::meta(v).and_then(|m| m.get("managedFields")).cloned();
+    if meta::same_content(&cur.value, &new) && managed(&cur.value) == managed(&new) {
         return Ok(cur.bytes.clone());
     }
     if dry_run {

@@ -10,6 +10,7 @@ pub mod defaults;
 pub mod discovery;
 pub mod error;
 pub mod fieldmanager;
+pub mod gc;
 pub mod meta;
 pub mod objects;
 pub mod openapi;
@@ -542,6 +543,7 @@ pub async fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     let server = ApiServer::new(store.clone(), opts.event_ttl);
     server.bootstrap().await?;
     server.spawn_event_expiry();
+    gc::spawn(&server);
     let app = router(server.clone());
     let shutdown = async {
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())

@@ -18,7 +18,7 @@ use super::request::{Accept, FieldValidation, Query};
 use super::selector::{FieldSelector, LabelSelector};
 use super::table;
 use super::validation;
-use super::{ApiServer, apply, defaults, fieldmanager, strategic, strategy};
+use super::{ApiServer, apply, defaults, fieldmanager, gc, strategic, strategy};
 use crate::store::{ListOptions, Revision, Rv, StoreError};
 
 /// How many times an unconditional write retries after losing a race.
@@ -843,6 +843,8 @@ pub struct DeleteOptions {
     pub uid: Option<String>,
     pub resource_version: Option<Rv>,
     pub dry_run: bool,
+    /// What happens to dependents; `None` is the kind's default (Background).
+    pub propagation: Option<gc::Propagation>,
 }
 
 pub async fn delete_options(q: &Query, body: Body) -> ApiResult<DeleteOptions> {
@@ -852,6 +854,7 @@ pub async fn delete_options(q: &Query, body: Body) -> ApiResult<DeleteOptions> {
         ..Default::default()
     };
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        o.propagation = gc::Propagation::from_options(q, &Value::Null)?;
         return Ok(o);
     }
     let v = codec::parse_json(&bytes)?;
@@ -865,17 +868,18 @@ pub async fn delete_options(q: &Query, body: Body) -> ApiResult<DeleteOptions> {
         }
     }
     if let Some(d) = v.get("dryRun").and_then(|d| d.as_array()) {
-        if d.iter().any(|x| x == "All") {
-            o.dry_run = true;
+        for x in d {
+            match x.as_str() {
+                Some("All") => o.dry_run = true,
+                _ => {
+                    return Err(ApiError::bad_request(format!(
+                        "dryRun: Unsupported value: {x}: supported values: \"All\""
+                    )));
+                }
+            }
         }
     }
-    if let Some(p) = v.get("propagationPolicy").and_then(|p| p.as_str()) {
-        if !matches!(p, "Background" | "Foreground" | "Orphan") {
-            return Err(ApiError::bad_request(format!(
-                "propagationPolicy: Unsupported value: \"{p}\""
-            )));
-        }
-    }
+    o.propagation = gc::Propagation::from_options(q, &v)?;
     Ok(o)
 }
 
@@ -926,15 +930,20 @@ pub async fn delete_object(
             }
         }
         let is_namespace = t.rt.group.is_empty() && t.rt.kind == "Namespace";
-        let pending = is_namespace || !meta::finalizers(&cur.value).is_empty();
+        let finalizer = gc::finalizer_for(o.propagation);
+        let pending =
+            is_namespace || !meta::finalizers(&cur.value).is_empty() || finalizer.is_some();
         if pending {
-            if meta::deletion_timestamp(&cur.value).is_some() {
+            let mut new = cur.value.clone();
+            let added = gc::add_finalizer(&mut new, finalizer);
+            if meta::deletion_timestamp(&cur.value).is_some() && !added {
                 return Ok((StatusCode::OK, cur.bytes.clone()));
             }
-            let mut new = cur.value.clone();
             let m = meta::meta_mut(&mut new);
-            m.insert("deletionTimestamp".into(), json!(meta::now()));
-            m.insert("deletionGracePeriodSeconds".into(), json!(0));
+            if !m.contains_key("deletionTimestamp") {
+                m.insert("deletionTimestamp".into(), json!(meta::now()));
+                m.insert("deletionGracePeriodSeconds".into(), json!(0));
+            }
             if is_namespace {
                 new["status"] = json!({"phase": "Terminating"});
             }
@@ -946,7 +955,7 @@ pub async fn delete_object(
             }
             match s.store.update(&t.key(), Some(cur.rv), new).await {
                 Ok(r) => {
-                    if is_namespace {
+                    if is_namespace && meta::deletion_timestamp(&cur.value).is_none() {
                         s.namespace_terminating(t.name);
                     }
                     return Ok((StatusCode::OK, r.bytes.clone()));

@@ -521,6 +521,37 @@ mod tests {
         assert!(dep["metadata"].get("ownerReferences").is_none());
     }
 
+    #[tokio::test]
+    async fn the_collector_scans_at_start_and_follows_changes() {
+        let (_d, s) = server().await;
+        // Dangling before the collector runs, as after a restart.
+        cm(
+            &s,
+            "dangling",
+            json!([owner("x", "11111111-1111-1111-1111-111111111111", false)]),
+        )
+        .await;
+        let a = cm(&s, "a", json!([])).await;
+        cm(&s, "dep", json!([owner("a", &a, false)])).await;
+        spawn(&s);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while get(&s, "dangling").is_some() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "not collected at start"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        delete_with(&s, "a", Propagation::Background).await;
+        while get(&s, "dep").is_some() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "not collected after a change"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     #[test]
     fn policies_parse_from_body_and_query() {
         let q = Query::parse(Some("propagationPolicy=Orphan"));

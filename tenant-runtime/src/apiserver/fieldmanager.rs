@@ -270,6 +270,8 @@ pub fn display_path(path: &[String]) -> String {
 struct Document {
     hash: String,
     schemas: Value,
+    /// The definition name of each kind asked for, by `group/version/kind`.
+    roots: Mutex<HashMap<String, Option<String>>>,
 }
 
 /// Parsed group-version documents, by path, keyed by their content hash.
@@ -322,19 +324,31 @@ impl KindSchema {
                 let d = Arc::new(Document {
                     hash: h,
                     schemas: v["components"]["schemas"].clone(),
+                    roots: Mutex::new(HashMap::new()),
                 });
                 documents().lock().insert(path, d.clone());
                 d
             }
         };
-        let root = doc.schemas.as_object().and_then(|m| {
-            m.iter().find_map(|(name, s)| {
-                let gvks = s.get("x-kubernetes-group-version-kind")?.as_array()?;
-                gvks.iter()
-                    .any(|g| g["group"] == group && g["version"] == version && g["kind"] == kind)
-                    .then(|| name.clone())
-            })
-        });
+        let id = format!("{group}/{version}/{kind}");
+        let known = doc.roots.lock().get(&id).cloned();
+        let root = match known {
+            Some(r) => r,
+            None => {
+                let r = doc.schemas.as_object().and_then(|m| {
+                    m.iter().find_map(|(name, s)| {
+                        let gvks = s.get("x-kubernetes-group-version-kind")?.as_array()?;
+                        gvks.iter()
+                            .any(|g| {
+                                g["group"] == group && g["version"] == version && g["kind"] == kind
+                            })
+                            .then(|| name.clone())
+                    })
+                });
+                doc.roots.lock().insert(id, r.clone());
+                r
+            }
+        };
         KindSchema {
             doc: Some(doc),
             root,
@@ -347,6 +361,7 @@ impl KindSchema {
             doc: Some(Arc::new(Document {
                 hash: String::new(),
                 schemas,
+                roots: Mutex::new(HashMap::new()),
             })),
             root: Some(root.to_string()),
         }

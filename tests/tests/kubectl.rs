@@ -184,8 +184,12 @@ fn scenario(version: &str) {
     s.step("get -w", step_watch);
     s.step("wait", step_wait);
     s.step("apply", step_apply);
-    // Server-side apply (application/apply-patch+yaml) is not served yet; its step is kept
-    // below and joins the list when the server supports it.
+    s.step("apply --server-side", step_apply_server_side);
+    s.step(
+        "apply: client-side to server-side",
+        step_apply_client_to_server_side,
+    );
+    s.step("diff", step_diff);
     s.step("explain", step_explain);
     s.step("auth can-i", step_auth_can_i);
     s.step("describe", step_describe);
@@ -1643,7 +1647,6 @@ fn step_apply(k: &Kubectl) {
 }
 
 /// Server-side apply: managed fields, conflicts between managers, --force-conflicts.
-#[allow(dead_code)]
 fn step_apply_server_side(k: &Kubectl) {
     let ssa = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\n  namespace: e2e\ndata:\n  k: v\n";
     let out = k.run_stdin(&w("apply --server-side -f -"), ssa).ok();
@@ -1669,6 +1672,8 @@ fn step_apply_server_side(k: &Kubectl) {
         )
         .fails();
     assert_contains(&out, &out.stderr, "conflict");
+    assert_contains(&out, &out.stderr, "conflict with \"kubectl\"");
+    assert_contains(&out, &out.stderr, ".data.k");
     let out = k
         .run_stdin(
             &w("apply --server-side --field-manager=intruder --force-conflicts -f -"),
@@ -1688,6 +1693,152 @@ fn step_apply_server_side(k: &Kubectl) {
         ])
         .ok();
     assert_eq!(out.stdout, "other", "{out}");
+    let (v, out) = get_json(k, &w("-n e2e get configmap ssa --show-managed-fields"));
+    let owner_of_k = |m: &Value| m["fieldsV1"].pointer("/f:data/f:k").is_some();
+    let managers = v["metadata"]["managedFields"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let owners: Vec<&str> = managers
+        .iter()
+        .filter(|m| owner_of_k(m))
+        .filter_map(|m| m["manager"].as_str())
+        .collect();
+    assert_eq!(owners, ["intruder"], "forcing takes ownership\n{out}");
+    // The first manager no longer applying a field it shares removes only its ownership.
+    let dropped = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\n  namespace: e2e\ndata:\n  extra: e\n";
+    k.run_stdin(&w("apply --server-side -f -"), dropped).ok();
+    let (v, out) = get_json(k, &w("-n e2e get configmap ssa"));
+    assert_json(&v, "/data", json!({"k": "other", "extra": "e"}), &out);
+    // Server-side apply creates a Deployment and merges its containers by name.
+    let deployment = |containers: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ssa-web\n  namespace: e2e\nspec:\n  selector:\n    matchLabels: {{app: ssa-web}}\n  template:\n    metadata:\n      labels: {{app: ssa-web}}\n    spec:\n      containers:\n{containers}"
+        )
+    };
+    let two = "      - {name: a, image: nginx}\n      - {name: b, image: busybox}\n";
+    let out = k
+        .run_stdin(&w("apply --server-side -f -"), &deployment(two))
+        .ok();
+    assert_eq!(
+        out.lines(),
+        ["deployment.apps/ssa-web serverside-applied"],
+        "{out}"
+    );
+    let one = "      - {name: a, image: nginx:2}\n";
+    k.run_stdin(&w("apply --server-side -f -"), &deployment(one))
+        .ok();
+    let (v, out) = get_json(k, &w("-n e2e get deployment ssa-web"));
+    let containers = v["spec"]["template"]["spec"]["containers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(containers.len(), 1, "{out}");
+    assert_eq!(containers[0]["image"], "nginx:2", "{out}");
+    k.run(&w("-n e2e delete deployment ssa-web")).ok();
+}
+
+/// `apply --server-side` of an object created by client-side apply takes its fields over
+/// without conflicts, and client-side apply still works afterwards.
+fn step_apply_client_to_server_side(k: &Kubectl) {
+    let manifest = |replicas: u32, image: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: migrated\n  namespace: e2e\n  labels: {{app: migrated}}\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels: {{app: migrated}}\n  template:\n    metadata:\n      labels: {{app: migrated}}\n    spec:\n      containers:\n      - name: a\n        image: {image}\n        env: [{{name: E, value: \"1\"}}]\n"
+        )
+    };
+    let out = k.run_stdin(&w("apply -f -"), &manifest(2, "nginx:1")).ok();
+    assert_eq!(out.lines(), ["deployment.apps/migrated created"], "{out}");
+    let out = k
+        .run_stdin(&w("apply --server-side -f -"), &manifest(3, "nginx:2"))
+        .ok();
+    assert_eq!(
+        out.lines(),
+        ["deployment.apps/migrated serverside-applied"],
+        "{out}"
+    );
+    let (v, out) = get_json(
+        k,
+        &w("-n e2e get deployment migrated --show-managed-fields"),
+    );
+    assert_json(&v, "/spec/replicas", json!(3), &out);
+    assert_json(
+        &v,
+        "/spec/template/spec/containers/0/image",
+        json!("nginx:2"),
+        &out,
+    );
+    assert_json(
+        &v,
+        "/spec/strategy/rollingUpdate",
+        json!({"maxSurge": "25%", "maxUnavailable": "25%"}),
+        &out,
+    );
+    let managers: Vec<String> = v["metadata"]["managedFields"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|m| {
+            format!(
+                "{}/{}",
+                m["manager"].as_str().unwrap_or(""),
+                m["operation"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert!(
+        managers.contains(&"kubectl/Apply".to_string()),
+        "{managers:?}\n{out}"
+    );
+    let out = k.run_stdin(&w("apply -f -"), &manifest(1, "nginx:3")).ok();
+    assert_eq!(
+        out.lines(),
+        ["deployment.apps/migrated configured"],
+        "{out}"
+    );
+    let (v, out) = get_json(k, &w("-n e2e get deployment migrated"));
+    assert_json(&v, "/spec/replicas", json!(1), &out);
+    k.run(&w("-n e2e delete deployment migrated")).ok();
+}
+
+/// `diff` asks the server for the would-be object with dryRun=All: exit 1 while different,
+/// 0 once applied, and nothing is stored by it.
+fn step_diff(k: &Kubectl) {
+    let manifest = |value: &str| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: diffed\n  namespace: e2e\ndata:\n  a: \"{value}\"\n"
+        )
+    };
+    // A new object: the whole object is the difference, and it is not created.
+    let out = k.run_stdin(&w("diff -f -"), &manifest("1"));
+    assert_eq!(out.code, Some(1), "{out}");
+    assert_contains(&out, &out.stdout, "+  a: \"1\"");
+    k.run(&w("-n e2e get configmap diffed")).fails();
+    k.run_stdin(&w("apply -f -"), &manifest("1")).ok();
+    let out = k.run_stdin(&w("diff -f -"), &manifest("1"));
+    assert_eq!(out.code, Some(0), "{out}");
+    let before = k
+        .run(&w(
+            "-n e2e get configmap diffed -o jsonpath={.metadata.resourceVersion}",
+        ))
+        .ok()
+        .stdout;
+    let out = k.run_stdin(&w("diff -f -"), &manifest("2"));
+    assert_eq!(out.code, Some(1), "{out}");
+    assert_contains(&out, &out.stdout, "-  a: \"1\"");
+    assert_contains(&out, &out.stdout, "+  a: \"2\"");
+    let out = k.run_stdin(&w("diff --server-side -f -"), &manifest("2"));
+    assert_eq!(out.code, Some(1), "{out}");
+    let after = k
+        .run(&w(
+            "-n e2e get configmap diffed -o jsonpath={.metadata.resourceVersion}",
+        ))
+        .ok()
+        .stdout;
+    assert_eq!(before, after, "diff stored something");
+    k.run_stdin(&w("apply -f -"), &manifest("2")).ok();
+    let out = k.run_stdin(&w("diff -f -"), &manifest("2"));
+    assert_eq!(out.code, Some(0), "{out}");
 }
 
 /// `explain` reads the server's OpenAPI documents.

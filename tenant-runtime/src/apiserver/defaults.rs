@@ -17,7 +17,13 @@ fn strategy_default(spec: &mut Value, key: &str, rolling: Value) {
     let s = field(spec, key);
     set_default(s, "type", json!("RollingUpdate"));
     if s["type"] == "RollingUpdate" {
-        set_default(s, "rollingUpdate", rolling);
+        // Each parameter is defaulted on its own, as Kubernetes does.
+        let r = field(s, "rollingUpdate");
+        if let Value::Object(params) = rolling {
+            for (k, v) in params {
+                set_default(r, &k, v);
+            }
+        }
     }
 }
 

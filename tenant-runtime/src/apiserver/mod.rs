@@ -4,11 +4,14 @@
 //! defaults) and the object verbs. It trusts its caller: in production only the gateway
 //! reaches it, over a Unix socket. It must not know about accounts, tokens or other clusters.
 
+pub mod apply;
 pub mod codec;
 pub mod crd;
 pub mod defaults;
 pub mod discovery;
 pub mod error;
+pub mod fieldmanager;
+pub mod gc;
 pub mod meta;
 pub mod objects;
 pub mod openapi;
@@ -553,6 +556,7 @@ pub async fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     let server = ApiServer::new(store.clone(), opts.event_ttl);
     server.bootstrap().await?;
     server.spawn_event_expiry();
+    gc::spawn(&server);
     let app = router(server.clone());
     let shutdown = async {
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())

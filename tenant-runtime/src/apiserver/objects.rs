@@ -18,7 +18,7 @@ use super::request::{Accept, FieldValidation, Query};
 use super::selector::{FieldSelector, LabelSelector};
 use super::table;
 use super::validation;
-use super::{ApiServer, defaults, strategic, strategy};
+use super::{ApiServer, apply, defaults, fieldmanager, gc, strategic, strategy};
 use crate::store::{ListOptions, Revision, Rv, StoreError};
 
 /// How many times an unconditional write retries after losing a race.
@@ -299,7 +299,7 @@ pub async fn list(
 // admission
 
 /// Check a decoded body against the type: apiVersion and kind, field types, unknown fields.
-fn admit_typed(
+pub(super) fn admit_typed(
     rt: &ResourceType,
     mut obj: Value,
     fv: FieldValidation,
@@ -330,7 +330,7 @@ fn admit_typed(
     Ok(typed)
 }
 
-fn validate_meta(rt: &ResourceType, obj: &Value, old: Option<&Value>) -> ApiResult<()> {
+pub(super) fn validate_meta(rt: &ResourceType, obj: &Value, old: Option<&Value>) -> ApiResult<()> {
     let mut causes = validation::validate_metadata(rt.group, rt.kind, rt.namespaced, obj);
     causes.extend(strategy::validate(rt.group, rt.kind, obj, old));
     causes.extend(super::crd::validate(rt, obj, old));
@@ -349,7 +349,7 @@ fn validate_meta(rt: &ResourceType, obj: &Value, old: Option<&Value>) -> ApiResu
     ))
 }
 
-fn check_size(obj: &Value) -> ApiResult<()> {
+pub(super) fn check_size(obj: &Value) -> ApiResult<()> {
     let len = serde_json::to_vec(obj)
         .map(|v| v.len())
         .unwrap_or(usize::MAX);
@@ -434,7 +434,8 @@ pub async fn create(
     let obj = codec::decode_object(content_type(headers), &bytes)?;
     let mut warnings = vec![];
     let obj = admit_typed(rt, obj, fv, &mut warnings)?;
-    let (status, v) = create_object(s, rt, ns, obj, dry_run).await?;
+    let manager = fieldmanager::manager(q, headers)?;
+    let (status, v) = create_object_tracked(s, rt, ns, obj, dry_run, Some(&manager)).await?;
     Ok(json_response(status, v, &warnings))
 }
 
@@ -449,8 +450,21 @@ pub async fn create_object(
     s: &Arc<ApiServer>,
     rt: &ResourceType,
     ns: Option<&str>,
+    obj: Value,
+    dry_run: bool,
+) -> ApiResult<(StatusCode, Bytes)> {
+    create_object_tracked(s, rt, ns, obj, dry_run, Some(fieldmanager::SERVER_MANAGER)).await
+}
+
+/// [`create_object`] recording the creation in managed fields as an Update by `manager`;
+/// `None` keeps the managed fields the object carries (apply sets them).
+pub async fn create_object_tracked(
+    s: &Arc<ApiServer>,
+    rt: &ResourceType,
+    ns: Option<&str>,
     mut obj: Value,
     dry_run: bool,
+    manager: Option<&str>,
 ) -> ApiResult<(StatusCode, Bytes)> {
     {
         let m = meta::meta_mut(&mut obj);
@@ -501,6 +515,9 @@ pub async fn create_object(
     }
     defaults::apply(rt.group, rt.kind, &mut obj);
     strategy::prepare(rt.group, rt.kind, &mut obj);
+    if let Some(manager) = manager {
+        track(s, rt, Part::Main, "", None, &mut obj, manager);
+    }
     let generate = meta::name(&obj).is_none()
         && meta::str_field(&obj, "generateName").is_some_and(|g| !g.is_empty());
     let attempts = if generate { 8 } else { 1 };
@@ -538,8 +555,30 @@ pub async fn create_object(
 // ---------------------------------------------------------------------------------------------
 // update and patch
 
+/// Record a write by `manager` in the managed fields of `new`.
+fn track(
+    s: &Arc<ApiServer>,
+    rt: &ResourceType,
+    part: Part,
+    subresource: &str,
+    old: Option<&Value>,
+    new: &mut Value,
+    manager: &str,
+) {
+    let schema = fieldmanager::KindSchema::lookup(&s.openapi, rt.group, rt.version, rt.kind);
+    fieldmanager::track_update(
+        &schema,
+        &rt.api_version(),
+        apply::scope(part, rt.status),
+        subresource,
+        old,
+        new,
+        manager,
+    );
+}
+
 /// Build the object to store from the current one and the requested one.
-fn merge_update(rt: &ResourceType, old: &Value, new: Value, part: Part) -> Value {
+pub(super) fn merge_update(rt: &ResourceType, old: &Value, new: Value, part: Part) -> Value {
     let mut out = match part {
         Part::Main => {
             let mut n = new;
@@ -605,14 +644,15 @@ fn merge_update(rt: &ResourceType, old: &Value, new: Value, part: Part) -> Value
 
 /// Write `new` over `cur` (which it was derived from). Handles no-op updates and the final
 /// removal of a finalizer from an object being deleted.
-async fn commit_update(
+pub(super) async fn commit_update(
     s: &Arc<ApiServer>,
     t: &Target<'_>,
     cur: &Arc<Revision>,
     new: Value,
     dry_run: bool,
 ) -> Result<Bytes, StoreError> {
-    if meta::same_content(&cur.value, &new) {
+    let managed = |v: &Value| meta::meta(v).and_then(|m| m.get("managedFields")).cloned();
+    if meta::same_content(&cur.value, &new) && managed(&cur.value) == managed(&new) {
         return Ok(cur.bytes.clone());
     }
     if dry_run {
@@ -660,6 +700,7 @@ pub async fn update(
         }
     }
     let precondition = meta::resource_version(&obj).map_err(ApiError::bad_request)?;
+    let manager = fieldmanager::manager(q, headers)?;
     for _ in 0..MAX_RETRIES {
         let cur = s.store.get(&t.key()).ok_or_else(|| t.not_found())?;
         if let Some(rv) = precondition {
@@ -667,7 +708,8 @@ pub async fn update(
                 return Err(ApiError::modified(t.rt.plural, t.rt.group, t.name));
             }
         }
-        let new = merge_update(t.rt, &cur.value, obj.clone(), part);
+        let mut new = merge_update(t.rt, &cur.value, obj.clone(), part);
+        track(s, t.rt, part, "", Some(&cur.value), &mut new, &manager);
         validate_meta(t.rt, &new, Some(&cur.value))?;
         check_size(&new)?;
         match commit_update(s, t, &cur, new, dry_run).await {
@@ -748,7 +790,11 @@ pub async fn patch(
     headers: &HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
+    if apply::is_apply(headers) {
+        return apply::apply(s, t, part, q, body).await;
+    }
     let pt = patch_type(headers)?;
+    let manager = fieldmanager::manager(q, headers)?;
     let fv = q.field_validation()?;
     let dry_run = q.dry_run()?;
     let bytes = codec::read_body(body).await?;
@@ -774,7 +820,8 @@ pub async fn patch(
             ));
         }
         let patched = admit_typed(t.rt, patched, fv, &mut warnings)?;
-        let new = merge_update(t.rt, &cur.value, patched, part);
+        let mut new = merge_update(t.rt, &cur.value, patched, part);
+        track(s, t.rt, part, "", Some(&cur.value), &mut new, &manager);
         validate_meta(t.rt, &new, Some(&cur.value))?;
         check_size(&new)?;
         match commit_update(s, t, &cur, new, dry_run).await {
@@ -795,6 +842,8 @@ pub struct DeleteOptions {
     pub uid: Option<String>,
     pub resource_version: Option<Rv>,
     pub dry_run: bool,
+    /// What happens to dependents; `None` is the kind's default (Background).
+    pub propagation: Option<gc::Propagation>,
 }
 
 pub async fn delete_options(q: &Query, body: Body) -> ApiResult<DeleteOptions> {
@@ -804,6 +853,7 @@ pub async fn delete_options(q: &Query, body: Body) -> ApiResult<DeleteOptions> {
         ..Default::default()
     };
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        o.propagation = gc::Propagation::from_options(q, &Value::Null)?;
         return Ok(o);
     }
     let v = codec::parse_json(&bytes)?;
@@ -817,17 +867,18 @@ pub async fn delete_options(q: &Query, body: Body) -> ApiResult<DeleteOptions> {
         }
     }
     if let Some(d) = v.get("dryRun").and_then(|d| d.as_array()) {
-        if d.iter().any(|x| x == "All") {
-            o.dry_run = true;
+        for x in d {
+            match x.as_str() {
+                Some("All") => o.dry_run = true,
+                _ => {
+                    return Err(ApiError::bad_request(format!(
+                        "dryRun: Unsupported value: {x}: supported values: \"All\""
+                    )));
+                }
+            }
         }
     }
-    if let Some(p) = v.get("propagationPolicy").and_then(|p| p.as_str()) {
-        if !matches!(p, "Background" | "Foreground" | "Orphan") {
-            return Err(ApiError::bad_request(format!(
-                "propagationPolicy: Unsupported value: \"{p}\""
-            )));
-        }
-    }
+    o.propagation = gc::Propagation::from_options(q, &v)?;
     Ok(o)
 }
 
@@ -878,15 +929,20 @@ pub async fn delete_object(
             }
         }
         let is_namespace = t.rt.group.is_empty() && t.rt.kind == "Namespace";
-        let pending = is_namespace || !meta::finalizers(&cur.value).is_empty();
+        let finalizer = gc::finalizer_for(o.propagation);
+        let pending =
+            is_namespace || !meta::finalizers(&cur.value).is_empty() || finalizer.is_some();
         if pending {
-            if meta::deletion_timestamp(&cur.value).is_some() {
+            let mut new = cur.value.clone();
+            let added = gc::add_finalizer(&mut new, finalizer);
+            if meta::deletion_timestamp(&cur.value).is_some() && !added {
                 return Ok((StatusCode::OK, cur.bytes.clone()));
             }
-            let mut new = cur.value.clone();
             let m = meta::meta_mut(&mut new);
-            m.insert("deletionTimestamp".into(), json!(meta::now()));
-            m.insert("deletionGracePeriodSeconds".into(), json!(0));
+            if !m.contains_key("deletionTimestamp") {
+                m.insert("deletionTimestamp".into(), json!(meta::now()));
+                m.insert("deletionGracePeriodSeconds".into(), json!(0));
+            }
             if is_namespace {
                 new["status"] = json!({"phase": "Terminating"});
             }
@@ -898,7 +954,7 @@ pub async fn delete_object(
             }
             match s.store.update(&t.key(), Some(cur.rv), new).await {
                 Ok(r) => {
-                    if is_namespace {
+                    if is_namespace && meta::deletion_timestamp(&cur.value).is_none() {
                         s.namespace_terminating(t.name);
                     }
                     return Ok((StatusCode::OK, r.bytes.clone()));
@@ -1032,6 +1088,7 @@ pub async fn write_scale(
     is_patch: bool,
 ) -> ApiResult<Response> {
     let dry_run = q.dry_run()?;
+    let manager = fieldmanager::manager(q, headers)?;
     let pt = if is_patch {
         Some(patch_type(headers)?)
     } else {
@@ -1072,7 +1129,16 @@ pub async fn write_scale(
         }
         let mut new = cur.value.clone();
         super::crd::set_replicas(t.rt, &mut new, replicas);
-        let new = merge_update(t.rt, &cur.value, new, Part::Main);
+        let mut new = merge_update(t.rt, &cur.value, new, Part::Main);
+        track(
+            s,
+            t.rt,
+            Part::Main,
+            "scale",
+            Some(&cur.value),
+            &mut new,
+            &manager,
+        );
         match commit_update(s, t, &cur, new, dry_run).await {
             Ok(b) => {
                 let v: Value = serde_json::from_slice(&b).unwrap_or(Value::Null);

@@ -158,7 +158,7 @@ fn step_first_apply(c: &Ctx) {
         "--for",
         "condition=Established",
         &format!("crd/{CRD}"),
-        "--timeout=20s",
+        "--timeout=10s",
     ])
     .ok();
     let second = c.run(&["apply", "-f", &c.manifest()]).ok();

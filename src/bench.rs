@@ -14,12 +14,12 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
-type HttpClient = Client<HttpConnector, Full<Bytes>>;
+pub(crate) type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
 /// A running apiserver process under measurement.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
     _dir: tempfile::TempDir,
 }
 
@@ -36,7 +36,7 @@ fn free_port() -> Result<u16> {
 }
 
 /// Start an apiserver and return it with the time from spawn to the first 200 on /readyz.
-fn start_server(data_dir: Option<&Path>) -> Result<(Server, Duration)> {
+pub(crate) fn start_server(data_dir: Option<&Path>) -> Result<(Server, Duration)> {
     let dir = tempfile::tempdir()?;
     let data = data_dir
         .map(PathBuf::from)
@@ -82,7 +82,7 @@ fn start_server(data_dir: Option<&Path>) -> Result<(Server, Duration)> {
     ))
 }
 
-fn client() -> HttpClient {
+pub(crate) fn client() -> HttpClient {
     let mut c = HttpConnector::new();
     c.set_nodelay(true);
     Client::builder(TokioExecutor::new())
@@ -113,7 +113,7 @@ fn cm(ns: &str, name: &str) -> String {
     )
 }
 
-async fn create_ns(c: &HttpClient, base: &str, ns: &str) -> Result<()> {
+pub(crate) async fn create_ns(c: &HttpClient, base: &str, ns: &str) -> Result<()> {
     let (st, b) = send(
         c,
         "POST",
@@ -161,7 +161,7 @@ async fn creates(
     Ok(total as f64 / started.elapsed().as_secs_f64())
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
+pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
@@ -169,7 +169,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[idx]
 }
 
-fn ms(d: Duration) -> String {
+pub(crate) fn ms(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1000.0)
 }
 
@@ -200,6 +200,8 @@ pub enum Which {
     Wake,
     /// Platform: gateway latency and throughput beside a direct connection and nginx.
     Gateway,
+    /// kubectl apply of a 200-object manifest (client- and server-side); apply PATCHes/s.
+    Apply,
     /// Platform: memory of 1,000 awake idle clusters (× --scale); not part of `all`.
     Fleet,
 }
@@ -353,6 +355,9 @@ async fn run_async(which: Which, scale: usize) -> Result<()> {
     }
     if all || which == Which::Compaction {
         compaction_stall(scale).await?;
+    }
+    if all || which == Which::Apply {
+        crate::bench_apply::apply(scale).await?;
     }
     if all || which == Which::Create {
         crate::bench_platform::create_to_first_request(50 * scale).await?;

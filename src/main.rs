@@ -6,6 +6,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 
 mod bench;
+mod bench_apply;
 mod bench_platform;
 mod cli;
 

@@ -43,7 +43,9 @@ fn browser_bins() -> Option<(PathBuf, PathBuf)> {
             panic!("chromium and chromium-driver must be installed in CI (.ci/run does it)")
         }
         _ => {
-            eprintln!("SKIP: chromium/chromedriver not installed (apt-get install chromium chromium-driver)");
+            eprintln!(
+                "SKIP: chromium/chromedriver not installed (apt-get install chromium chromium-driver)"
+            );
             None
         }
     }
@@ -252,16 +254,25 @@ fn browser_signup_cluster_kubeconfig_tokens_delete_logout() -> Result<()> {
             fill(&c, "#token-name", "ci").await?;
             click(&c, "form[action='/tokens'] button").await?;
             let secret = text(&c, "#new-token").await?;
-            assert!(secret.trim().starts_with("kbt_"), "secret shown once: {secret}");
+            assert!(
+                secret.trim().starts_with("kbt_"),
+                "secret shown once: {secret}"
+            );
             shots.take(&c, "token-created").await?;
-            let me = server.rest("GET", "/api/v1/me", Some(secret.trim()), None).status;
+            let me = server
+                .rest("GET", "/api/v1/me", Some(secret.trim()), None)
+                .status;
             assert_eq!(me, 200, "the new token works on the REST API");
             click(&c, "form[action$='/revoke'] button").await?;
             assert_eq!(path_of(&c).await?, "/tokens");
             assert!(c.source().await?.contains("revoked"));
             shots.take(&c, "token-revoked").await?;
             let deadline = Instant::now() + Duration::from_secs(2);
-            while server.rest("GET", "/api/v1/me", Some(secret.trim()), None).status != 401 {
+            while server
+                .rest("GET", "/api/v1/me", Some(secret.trim()), None)
+                .status
+                != 401
+            {
                 if Instant::now() > deadline {
                     bail!("a revoked token still works");
                 }

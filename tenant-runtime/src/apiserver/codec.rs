@@ -64,6 +64,16 @@ pub fn decode_object(content_type: Option<&str>, body: &[u8]) -> ApiResult<Value
     Ok(v)
 }
 
+/// Decode an options body (DeleteOptions) sent as JSON or, as helm and other client-go
+/// programs do, as protobuf (recognised by its `k8s\0` magic whatever the content type).
+pub fn decode_options(body: &[u8]) -> ApiResult<Value> {
+    if body.starts_with(b"k8s\0") {
+        return protobuf::decode(body)
+            .map_err(|e| ApiError::bad_request(format!("failed to decode protobuf body: {e}")));
+    }
+    parse_json(body)
+}
+
 pub fn parse_json(body: &[u8]) -> ApiResult<Value> {
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ApiError::bad_request("the request body is empty"));

@@ -856,7 +856,7 @@ pub async fn delete_options(q: &Query, body: Body) -> ApiResult<DeleteOptions> {
         o.propagation = gc::Propagation::from_options(q, &Value::Null)?;
         return Ok(o);
     }
-    let v = codec::parse_json(&bytes)?;
+    let v = codec::decode_options(&bytes)?;
     if let Some(p) = v.get("preconditions") {
         o.uid = p.get("uid").and_then(|u| u.as_str()).map(String::from);
         if let Some(rv) = p.get("resourceVersion").and_then(|u| u.as_str()) {

@@ -1,0 +1,426 @@
+//! Clusters: create (idempotent, optionally waiting until the control plane answers), list,
+//! get, delete; and the background tasks that bring a new cluster up and tear one down.
+//!
+//! Lifecycle as stored: Provisioning → Ready (or Failed) → Deleting → gone. Sleeping is not
+//! stored: it is a Ready cluster whose control plane the supervisor has put to sleep.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use tracing::Instrument;
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::{ApiPath, ApiQuery, Caller, IdempotencyKey, JsonBody};
+use super::problem::{ApiError, Problem};
+use super::rfc3339;
+use crate::auth::Principal;
+use crate::db::{Cluster, ClusterStatus, DbError};
+use crate::ids::ClusterId;
+use crate::state::AppState;
+use crate::supervisor::ProcessState;
+
+/// Longest cluster name.
+pub const MAX_NAME_CHARS: usize = 40;
+
+/// How long `?wait=true` on an idempotent replay waits for a cluster still provisioning.
+const REPLAY_WAIT: Duration = Duration::from_secs(120);
+
+/// A cluster's status as the API reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum ClusterPhase {
+    /// Created; its control plane is being started for the first time.
+    Provisioning,
+    /// Its control plane is running.
+    Ready,
+    /// Ready, but its control plane sleeps; the next Kubernetes request wakes it.
+    Sleeping,
+    /// Its control plane could not be started; delete it.
+    Failed,
+    /// Being deleted with all its data.
+    Deleting,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ClusterView {
+    #[schema(example = "cabcdefghijklmnopqrst")]
+    pub id: String,
+    #[schema(example = "demo")]
+    pub name: String,
+    pub status: ClusterPhase,
+    /// The Kubernetes API of the cluster: `<advertise url>/k8s/<id>`.
+    #[schema(example = "https://localhost:8443/k8s/cabcdefghijklmnopqrst")]
+    pub server_url: String,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ClusterList {
+    pub items: Vec<ClusterView>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateClusterRequest {
+    /// A DNS-1123 label of at most 40 characters, unique in the account.
+    #[schema(
+        example = "demo",
+        pattern = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+        max_length = 40
+    )]
+    pub name: String,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WaitQuery {
+    /// Answer only once the operation is complete (the cluster answers Kubernetes requests,
+    /// or is gone).
+    #[serde(default)]
+    pub wait: bool,
+}
+
+/// The Kubernetes API URL of a cluster.
+pub fn server_url(state: &AppState, id: &ClusterId) -> String {
+    format!(
+        "{}/k8s/{}",
+        state.config.advertise_url.trim_end_matches('/'),
+        id
+    )
+}
+
+fn phase(state: &AppState, cluster: &Cluster) -> ClusterPhase {
+    match cluster.status {
+        ClusterStatus::Provisioning => ClusterPhase::Provisioning,
+        ClusterStatus::Ready if state.supervisor.state(&cluster.id) == ProcessState::Asleep => {
+            ClusterPhase::Sleeping
+        }
+        ClusterStatus::Ready => ClusterPhase::Ready,
+        ClusterStatus::Failed => ClusterPhase::Failed,
+        ClusterStatus::Deleting => ClusterPhase::Deleting,
+    }
+}
+
+pub fn view(state: &AppState, cluster: &Cluster) -> ClusterView {
+    ClusterView {
+        id: cluster.id.to_string(),
+        name: cluster.name.clone(),
+        status: phase(state, cluster),
+        server_url: server_url(state, &cluster.id),
+        created_at: rfc3339(cluster.created_at_ms),
+    }
+}
+
+/// DNS-1123 label of at most [`MAX_NAME_CHARS`], and not shaped like a cluster id (names and
+/// ids share the `{cluster}` path segment).
+pub fn validate_cluster_name(name: &str) -> Result<(), ApiError> {
+    let bytes = name.as_bytes();
+    let label = !bytes.is_empty()
+        && bytes.len() <= MAX_NAME_CHARS
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes[0] != b'-'
+        && bytes[bytes.len() - 1] != b'-';
+    if !label {
+        return Err(ApiError::InvalidClusterName(format!(
+            "{name:?} is not a valid cluster name: use 1 to {MAX_NAME_CHARS} lowercase letters, \
+             digits and '-', starting and ending with a letter or digit"
+        )));
+    }
+    if ClusterId::parse(name).is_some() {
+        return Err(ApiError::InvalidClusterName(format!(
+            "{name:?} has the form of a cluster id; choose another name"
+        )));
+    }
+    Ok(())
+}
+
+/// The caller's cluster by id or name; another account's cluster is not found, like one
+/// that does not exist.
+pub async fn find_cluster(
+    state: &AppState,
+    caller: &Principal,
+    id_or_name: &str,
+) -> Result<Cluster, ApiError> {
+    let cluster = state
+        .db
+        .cluster_for_account(&caller.account, id_or_name)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no cluster {id_or_name:?}")))?;
+    tracing::Span::current().record("cluster", cluster.id.as_str());
+    Ok(cluster)
+}
+
+/// Starts the new cluster's control plane (creating its data) and records the outcome.
+async fn provision(state: AppState, id: ClusterId) {
+    let started = state.supervisor.acquire(&id).await;
+    let current = match state.db.cluster(&id).await {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, "reading the new cluster back failed");
+            return;
+        }
+    };
+    match (started, current) {
+        (Ok(lease), Some(c)) if c.status == ClusterStatus::Provisioning => {
+            drop(lease);
+            match state.db.set_cluster_status(&id, ClusterStatus::Ready).await {
+                Ok(()) => tracing::info!("cluster ready"),
+                Err(e) => tracing::error!(error = %e, "recording the ready cluster failed"),
+            }
+        }
+        (Err(e), Some(c)) if c.status == ClusterStatus::Provisioning => {
+            tracing::error!(error = %e, "control plane of the new cluster failed to start");
+            if let Err(e) = state
+                .db
+                .set_cluster_status(&id, ClusterStatus::Failed)
+                .await
+            {
+                tracing::error!(error = %e, "recording the failed cluster failed");
+            }
+        }
+        (started, _) => {
+            // Deleted while it was starting: make sure nothing of it is left running.
+            drop(started);
+            if let Err(e) = state.supervisor.remove(&id).await {
+                tracing::warn!(error = %e, "removing a cluster deleted while starting failed");
+            }
+        }
+    }
+}
+
+/// Removes everything of a cluster: its kubeconfig tokens first (so that nothing wakes it
+/// again), then its control plane and data, then its row. On error the cluster is left
+/// Failed, and the delete can be retried.
+async fn teardown(state: AppState, id: ClusterId) -> Result<(), ApiError> {
+    let result: Result<(), ApiError> = async {
+        state.auth.revoke_cluster_tokens(&id).await?;
+        state.supervisor.remove(&id).await?;
+        state.db.delete_cluster(&id).await?;
+        Ok(())
+    }
+    .await;
+    match &result {
+        Ok(()) => tracing::info!("cluster deleted"),
+        Err(e) => {
+            tracing::error!(error = ?e, "deleting the cluster failed");
+            if let Err(e) = state
+                .db
+                .set_cluster_status(&id, ClusterStatus::Failed)
+                .await
+            {
+                tracing::error!(error = %e, "recording the failed deletion failed");
+            }
+        }
+    }
+    result
+}
+
+/// Waits while a cluster is Provisioning (for `?wait=true` on an idempotent replay).
+async fn wait_provisioned(state: &AppState, mut cluster: Cluster) -> Result<Cluster, ApiError> {
+    let deadline = tokio::time::Instant::now() + REPLAY_WAIT;
+    while cluster.status == ClusterStatus::Provisioning {
+        if tokio::time::Instant::now() >= deadline {
+            return Err(ApiError::Unavailable(Duration::from_secs(5)));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        cluster = state
+            .db
+            .cluster(&cluster.id)
+            .await?
+            .ok_or_else(|| ApiError::NotFound(format!("cluster {} was deleted", cluster.id)))?;
+    }
+    if cluster.status == ClusterStatus::Failed {
+        return Err(ApiError::ProvisioningFailed(cluster.id.to_string()));
+    }
+    Ok(cluster)
+}
+
+/// Create a cluster. With the same `Idempotency-Key` and name as an earlier request, answers
+/// 200 with the cluster that request created.
+#[utoipa::path(
+    post, path = "/api/v1/clusters", tag = "clusters",
+    security(("bearer" = [])),
+    request_body = CreateClusterRequest,
+    params(
+        WaitQuery,
+        ("Idempotency-Key" = Option<String>, Header, description = "makes retries safe: the same key and name answer the same cluster"),
+    ),
+    responses(
+        (status = 201, description = "created (status Provisioning, or Ready with ?wait=true)", body = ClusterView),
+        (status = 200, description = "idempotent replay: the cluster created earlier with this key", body = ClusterView),
+        (status = 400, description = "invalid body or name", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "cluster quota reached", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "name taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Idempotency-Key already used with another name", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "with ?wait=true: the control plane failed to start", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_cluster(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiQuery(query): ApiQuery<WaitQuery>,
+    JsonBody(req): JsonBody<CreateClusterRequest>,
+) -> Result<Response, ApiError> {
+    validate_cluster_name(&req.name)?;
+    let created = state
+        .db
+        .create_cluster(
+            &caller.account,
+            &req.name,
+            key.as_deref(),
+            state.config.cluster_quota,
+        )
+        .await;
+    let (cluster, fresh) = match created {
+        Ok(c) => c,
+        Err(DbError::Conflict) => {
+            // Either the name is taken or the key was used for another name.
+            let taken = state
+                .db
+                .cluster_for_account(&caller.account, &req.name)
+                .await?
+                .is_some();
+            return Err(if taken || key.is_none() {
+                ApiError::ClusterNameTaken(req.name)
+            } else {
+                ApiError::IdempotencyKeyReused
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    tracing::Span::current().record("cluster", cluster.id.as_str());
+    if !fresh {
+        let cluster = if query.wait {
+            wait_provisioned(&state, cluster).await?
+        } else {
+            cluster
+        };
+        return Ok((StatusCode::OK, Json(view(&state, &cluster))).into_response());
+    }
+    tracing::info!(name = %cluster.name, "cluster created");
+    // The task runs to the end even if the client goes away.
+    let task = tokio::spawn(
+        provision(state.clone(), cluster.id.clone()).instrument(tracing::Span::current()),
+    );
+    if !query.wait {
+        return Ok((StatusCode::CREATED, Json(view(&state, &cluster))).into_response());
+    }
+    task.await.map_err(ApiError::internal)?;
+    let cluster = state
+        .db
+        .cluster(&cluster.id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("cluster {} was deleted", cluster.id)))?;
+    if cluster.status != ClusterStatus::Ready {
+        return Err(ApiError::ProvisioningFailed(cluster.id.to_string()));
+    }
+    Ok((StatusCode::CREATED, Json(view(&state, &cluster))).into_response())
+}
+
+/// The account's clusters.
+#[utoipa::path(
+    get, path = "/api/v1/clusters", tag = "clusters",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "the clusters", body = ClusterList),
+        (status = 401, description = "not authenticated", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_clusters(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+) -> Result<Json<ClusterList>, ApiError> {
+    let clusters = state.db.list_clusters(&caller.account).await?;
+    Ok(Json(ClusterList {
+        items: clusters.iter().map(|c| view(&state, c)).collect(),
+    }))
+}
+
+/// One cluster, by id or name.
+#[utoipa::path(
+    get, path = "/api/v1/clusters/{cluster}", tag = "clusters",
+    security(("bearer" = [])),
+    params(("cluster" = String, Path, description = "cluster id or name")),
+    responses(
+        (status = 200, description = "the cluster", body = ClusterView),
+        (status = 401, description = "not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such cluster in this account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_cluster(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    ApiPath(c): ApiPath<String>,
+) -> Result<Json<ClusterView>, ApiError> {
+    let cluster = find_cluster(&state, &caller, &c).await?;
+    Ok(Json(view(&state, &cluster)))
+}
+
+/// Delete a cluster with its control plane and all its data.
+#[utoipa::path(
+    delete, path = "/api/v1/clusters/{cluster}", tag = "clusters",
+    security(("bearer" = [])),
+    params(("cluster" = String, Path, description = "cluster id or name"), WaitQuery),
+    responses(
+        (status = 202, description = "deletion started (status Deleting)", body = ClusterView),
+        (status = 204, description = "with ?wait=true: the cluster is gone"),
+        (status = 401, description = "not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such cluster in this account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn delete_cluster(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    ApiPath(c): ApiPath<String>,
+    ApiQuery(query): ApiQuery<WaitQuery>,
+) -> Result<Response, ApiError> {
+    let mut cluster = find_cluster(&state, &caller, &c).await?;
+    state
+        .db
+        .set_cluster_status(&cluster.id, ClusterStatus::Deleting)
+        .await?;
+    cluster.status = ClusterStatus::Deleting;
+    tracing::info!("cluster deletion started");
+    let task = tokio::spawn(
+        teardown(state.clone(), cluster.id.clone()).instrument(tracing::Span::current()),
+    );
+    if !query.wait {
+        return Ok((StatusCode::ACCEPTED, Json(view(&state, &cluster))).into_response());
+    }
+    task.await.map_err(ApiError::internal)??;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cluster_names() {
+        for ok in ["a", "demo", "my-cluster-1", "0abc", &"x".repeat(40)] {
+            assert!(validate_cluster_name(ok).is_ok(), "{ok}");
+        }
+        let id = ClusterId::new_random().to_string();
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "Demo",
+            "a_b",
+            "a.b",
+            "ünï",
+            &"x".repeat(41),
+            id.as_str(),
+        ] {
+            assert!(validate_cluster_name(bad).is_err(), "{bad}");
+        }
+    }
+}

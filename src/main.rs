@@ -6,12 +6,14 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 
 mod bench;
+mod cli;
 
 #[derive(Parser)]
 #[command(
     name = "kubicle",
     version,
-    about = "hosted virtual Kubernetes clusters"
+    about = "hosted virtual Kubernetes clusters",
+    after_help = cli::EXIT_CODES_HELP
 )]
 struct Cli {
     #[command(subcommand)]
@@ -34,7 +36,20 @@ enum Command {
         /// How long events are kept, in seconds.
         #[arg(long, default_value_t = 3600)]
         event_ttl_seconds: u64,
+        /// Shut down gracefully when stdin reaches end of file (the supervisor holds the
+        /// other end of a pipe, so the control plane exits when `kubicle server` dies).
+        #[arg(long)]
+        exit_on_stdin_eof: bool,
     },
+    /// Log in to a kubicle server and remember the server and token for later commands.
+    #[command(after_help = cli::EXIT_CODES_HELP)]
+    Login(cli::LoginArgs),
+    /// Create, list, inspect and delete clusters; download kubeconfigs.
+    #[command(after_help = cli::EXIT_CODES_HELP)]
+    Cluster(cli::ClusterArgs),
+    /// Create, list and revoke API tokens (for CI).
+    #[command(after_help = cli::EXIT_CODES_HELP)]
+    Token(cli::TokenArgs),
     /// Run the benchmarks recorded in docs/benchmarks.md.
     Bench {
         /// Which benchmark.
@@ -61,7 +76,11 @@ fn main() -> anyhow::Result<()> {
             listen,
             allow_non_loopback,
             event_ttl_seconds,
+            exit_on_stdin_eof,
         } => {
+            if exit_on_stdin_eof {
+                exit_when_stdin_closes()?;
+            }
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;
@@ -75,5 +94,21 @@ fn main() -> anyhow::Result<()> {
             ))
         }
         Command::Bench { which, scale } => bench::run(which, scale.max(1)),
+        Command::Login(args) => std::process::exit(cli::run(cli::Action::Login(args))),
+        Command::Cluster(args) => std::process::exit(cli::run(cli::Action::Cluster(args))),
+        Command::Token(args) => std::process::exit(cli::run(cli::Action::Token(args))),
     }
+}
+
+/// Reads stdin on a thread until end of file (or an error), then sends SIGTERM to this
+/// process, so the apiserver takes the same graceful shutdown path as a normal stop.
+fn exit_when_stdin_closes() -> anyhow::Result<()> {
+    std::thread::Builder::new()
+        .name("stdin-eof".into())
+        .spawn(|| {
+            let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+            tracing::info!("stdin closed: shutting down");
+            let _ = nix::sys::signal::kill(nix::unistd::Pid::this(), nix::sys::signal::SIGTERM);
+        })?;
+    Ok(())
 }

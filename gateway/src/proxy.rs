@@ -1,1 +1,0 @@
-//! CONTRACT STUB: to be written.

@@ -1204,6 +1204,37 @@ mod tests {
     }
 
     #[test]
+    fn test_databases_are_created_and_dropped() {
+        let Some(db) = TestDatabase::create("test_databases_are_created_and_dropped") else {
+            return;
+        };
+        let name = db.name.clone();
+        let url = db.url().to_string();
+        block_on(async {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect");
+            sqlx::query("CREATE TABLE t (x BIGINT)")
+                .execute(&mut conn)
+                .await
+                .expect("create a table");
+            // Left open on purpose: the drop must end it.
+            std::mem::forget(conn);
+        });
+        let admin = db.admin_url.clone();
+        drop(db);
+        let left: i64 = block_on(async move {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect");
+            sqlx::query_scalar("SELECT count(*) FROM pg_database WHERE datname = $1")
+                .bind(&name)
+                .fetch_one(&mut conn)
+                .await
+                .expect("query pg_database")
+        });
+        assert_eq!(left, 0, "the test database was not dropped");
+    }
+
+    #[test]
     fn http_answers_parse_with_chunks() {
         let raw = b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
         let r = parse_http(raw);

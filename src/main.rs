@@ -41,6 +41,8 @@ enum Command {
         #[arg(long)]
         exit_on_stdin_eof: bool,
     },
+    /// Run the platform: HTTPS gateway, REST API, platform database and control-plane supervisor.
+    Server(Box<gateway::server::ServerArgs>),
     /// Log in to a kubicle server and remember the server and token for later commands.
     #[command(after_help = cli::EXIT_CODES_HELP)]
     Login(cli::LoginArgs),
@@ -63,6 +65,9 @@ enum Command {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Command::Server(args) = cli.command {
+        return run_server(*args);
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("KUBICLE_LOG")
@@ -97,6 +102,7 @@ fn main() -> anyhow::Result<()> {
         Command::Login(args) => std::process::exit(cli::run(cli::Action::Login(args))),
         Command::Cluster(args) => std::process::exit(cli::run(cli::Action::Cluster(args))),
         Command::Token(args) => std::process::exit(cli::run(cli::Action::Token(args))),
+        Command::Server(_) => unreachable!("handled above"),
     }
 }
 
@@ -111,4 +117,18 @@ fn exit_when_stdin_closes() -> anyhow::Result<()> {
             let _ = nix::sys::signal::kill(nix::unistd::Pid::this(), nix::sys::signal::SIGTERM);
         })?;
     Ok(())
+}
+
+/// `kubicle server`: its own tracing (with optional OpenTelemetry export) on a multi-thread
+/// runtime.
+fn run_server(args: gateway::server::ServerArgs) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let tracing = gateway::server::init_tracing()?;
+        let result = gateway::server::run(args).await;
+        tracing.shutdown().await;
+        result
+    })
 }

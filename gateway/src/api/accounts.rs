@@ -7,7 +7,6 @@ use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use tokio::sync::OnceCell;
 use utoipa::ToSchema;
 
 use super::extract::{Caller, ClientAddr, JsonBody};
@@ -33,9 +32,6 @@ const REFILL_PER_SECOND: f64 = 0.1;
 pub struct LoginThrottle {
     by_email: KeyedLimiter,
     by_addr: KeyedLimiter,
-    /// A hash of a random password, verified against when the email is unknown so that
-    /// a login takes as long for an unknown email as for a wrong password.
-    dummy_hash: OnceCell<String>,
 }
 
 impl LoginThrottle {
@@ -43,7 +39,6 @@ impl LoginThrottle {
         Self {
             by_email: KeyedLimiter::new(EMAIL_BURST, REFILL_PER_SECOND),
             by_addr: KeyedLimiter::new(ADDR_BURST, REFILL_PER_SECOND),
-            dummy_hash: OnceCell::new(),
         }
     }
 
@@ -214,14 +209,8 @@ pub async fn login(
         .map_err(ApiError::TooManyRequests)?;
     let account = state.db.account_by_email(&email).await?;
     let Some(account) = account else {
-        let dummy = throttle
-            .dummy_hash
-            .get_or_try_init(|| async {
-                let random = crate::ids::TokenId::new_random().to_string();
-                state.auth.hash_password(&random).await
-            })
-            .await?;
-        let _ = state.auth.verify_password(dummy, &req.password).await;
+        // As long as a wrong password, so the answer time does not tell who has an account.
+        state.auth.dummy_verify(&req.password).await;
         return Err(ApiError::InvalidCredentials);
     };
     if !state

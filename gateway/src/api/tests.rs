@@ -117,16 +117,11 @@ impl TestApi {
             pids: 256,
         };
         let config = Config {
-            data_dir: data_dir.clone(),
-            listen: "127.0.0.1:0".parse().unwrap(),
             advertise_url: ADVERTISE.to_owned(),
-            database_url: "sqlite://unused".to_owned(),
             idle_timeout,
-            metrics_listen: "127.0.0.1:0".parse().unwrap(),
             cluster_quota: quota,
             control_plane: limits.clone(),
-            tls_cert: None,
-            tls_key: None,
+            ..Config::with_data_dir(&data_dir)
         };
         let metrics = Arc::new(Metrics::new());
         let supervisor = Supervisor::new(

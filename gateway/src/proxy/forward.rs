@@ -119,7 +119,7 @@ where
             .to_str()
             .ok()
             .and_then(|s| s.parse::<u64>().ok())
-            .is_none_or(|n| n > opts.body_limit)
+            .is_some_and(|n| n > opts.body_limit)
     {
         return status::too_large(opts.body_limit);
     }
@@ -269,6 +269,8 @@ fn classify_send_error(e: hyper::Error) -> SendError {
 fn rewrite_request_headers(headers: &mut HeaderMap, identity: &ForwardIdentity, upgrading: bool) {
     strip_hop_by_hop(headers, upgrading);
     headers.remove(header::AUTHORIZATION);
+    // `100-continue` was answered (or not) by our own server; the control plane gets the body.
+    headers.remove(header::EXPECT);
     // Removing while iterating is not possible; headers to drop are rare, so look again after
     // each removal instead of collecting names.
     while let Some(name) = headers

@@ -55,15 +55,12 @@ use crate::supervisor::{Lease, SupervisorError};
 
 /// The Kubernetes routes with default limits (3 MiB bodies, 60 s for short requests).
 pub fn router() -> Router<AppState> {
-    router_with(ForwardOptions::default())
+    router_with(ForwardOptions::default(), ConnPool::default())
 }
 
-/// The Kubernetes routes with the given forwarding limits.
-pub fn router_with(opts: ForwardOptions) -> Router<AppState> {
-    let proxy = Arc::new(Proxy {
-        pool: ConnPool::default(),
-        opts,
-    });
+/// The Kubernetes routes with the given forwarding limits and connection pool.
+pub fn router_with(opts: ForwardOptions, pool: ConnPool) -> Router<AppState> {
+    let proxy = Arc::new(Proxy { pool, opts });
     let handler = move |State(state): State<AppState>, req: Request| {
         let proxy = proxy.clone();
         async move { proxy.handle(&state, req).await }
@@ -155,7 +152,7 @@ impl Proxy {
             Some(uri) => uri,
             None => {
                 let resp = status::bad_request("malformed request path");
-                return self.finish(state, &principal, audit, &method, log_path, started, resp);
+                return self.finish(state, principal, audit, &method, log_path, started, resp);
             }
         };
 
@@ -174,7 +171,7 @@ impl Proxy {
                     Limited::Watches => "too many open watches",
                 };
                 let resp = status::too_many_requests(message, limited.retry_after_secs());
-                return self.finish(state, &principal, audit, &method, log_path, started, resp);
+                return self.finish(state, principal, audit, &method, log_path, started, resp);
             }
         };
 
@@ -184,12 +181,12 @@ impl Proxy {
             Err(SupervisorError::Unavailable { retry_after }) => {
                 let secs = crate::ratelimit::retry_after_secs(retry_after);
                 let resp = status::unavailable("the control plane is starting", secs);
-                return self.finish(state, &principal, audit, &method, log_path, started, resp);
+                return self.finish(state, principal, audit, &method, log_path, started, resp);
             }
             Err(e) => {
                 tracing::warn!(error = %e, "control plane could not be started");
                 let resp = status::unavailable("the control plane could not be started", 5);
-                return self.finish(state, &principal, audit, &method, log_path, started, resp);
+                return self.finish(state, principal, audit, &method, log_path, started, resp);
             }
         };
 
@@ -199,7 +196,7 @@ impl Proxy {
             Err(_) => {
                 tracing::warn!("account email is not a valid header value");
                 let resp = status::internal();
-                return self.finish(state, &principal, audit, &method, log_path, started, resp);
+                return self.finish(state, principal, audit, &method, log_path, started, resp);
             }
         };
         let (mut parts, body) = req.into_parts();
@@ -210,7 +207,7 @@ impl Proxy {
             _permit: permit,
         };
         let resp = forward_with(&self.pool, req, &identity, &self.opts, kind, held).await;
-        self.finish(state, &principal, audit, &method, log_path, started, resp)
+        self.finish(state, principal, audit, &method, log_path, started, resp)
     }
 
     /// Audit record (mutating requests), access log line; hands the response back.
@@ -218,7 +215,7 @@ impl Proxy {
     fn finish(
         &self,
         state: &Platform,
-        principal: &ClusterPrincipal,
+        principal: ClusterPrincipal,
         audit: Option<(AuditTarget, i64)>,
         method: &http::Method,
         log_path: &str,
@@ -240,7 +237,7 @@ impl Proxy {
             });
         }
         access_log(method, log_path, code, started);
-        (resp, Some(principal.cluster.clone()))
+        (resp, Some(principal.cluster))
     }
 }
 

@@ -767,3 +767,8 @@ fn bearer_tokens_are_read_case_insensitively() {
     h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer "));
     assert_eq!(bearer(&h), None);
 }
+
+#[test]
+fn the_router_builds() {
+    let _: Router<crate::state::AppState> = router();
+}

@@ -110,10 +110,19 @@ pub struct Config {
     pub control_plane: ControlPlaneLimits,
     pub tls_cert: Option<PathBuf>,
     pub tls_key: Option<PathBuf>,
-    /// CA to hand out in kubeconfigs when `tls_cert` is the operator's.
+}
+
+/// Settings of `kubicle server` that only the process wiring needs (kept out of [`Config`],
+/// which every handler sees).
+#[derive(Clone, Debug, Default)]
+pub struct ServerOptions {
+    /// CA to hand out in kubeconfigs when `tls_cert` is the operator's
+    /// (default: the last certificate of the chain).
     pub tls_ca: Option<PathBuf>,
     /// `metrics_listen` may be a non-loopback address.
     pub allow_non_loopback_metrics: bool,
+    /// The binary run as `<binary> apiserver …` (default: `std::env::current_exe()`).
+    pub control_plane_binary: Option<PathBuf>,
 }
 
 /// cgroup limits of one control-plane process.
@@ -243,6 +252,13 @@ impl Config {
     /// Merges flags/env vars (already in `args`), the `--config` file and the defaults, and
     /// validates the result.
     pub fn from_args(args: ServerArgs) -> Result<Config, ConfigError> {
+        Self::with_options_from_args(args).map(|(config, _)| config)
+    }
+
+    /// Like [`Config::from_args`], also returning the process-level [`ServerOptions`].
+    pub fn with_options_from_args(
+        args: ServerArgs,
+    ) -> Result<(Config, ServerOptions), ConfigError> {
         let file = match &args.config {
             Some(path) => {
                 let text =
@@ -274,8 +290,6 @@ impl Config {
             control_plane: ControlPlaneLimits::default(),
             tls_cert: None,
             tls_key: None,
-            tls_ca: None,
-            allow_non_loopback_metrics: false,
         }
     }
 
@@ -283,7 +297,7 @@ impl Config {
         args: ServerArgs,
         file: FileConfig,
         file_path: Option<&Path>,
-    ) -> Result<Config, ConfigError> {
+    ) -> Result<(Config, ServerOptions), ConfigError> {
         let fp = file_path;
 
         let data_dir = match pick(
@@ -484,7 +498,7 @@ impl Config {
             ));
         }
 
-        Ok(Config {
+        let config = Config {
             data_dir,
             listen,
             advertise_url,
@@ -499,9 +513,13 @@ impl Config {
             },
             tls_cert,
             tls_key,
+        };
+        let options = ServerOptions {
             tls_ca,
             allow_non_loopback_metrics,
-        })
+            control_plane_binary: None,
+        };
+        Ok((config, options))
     }
 
     /// The host of the advertise URL, without brackets (`localhost`, `::1`, `10.0.0.1`).
@@ -804,8 +822,9 @@ mod tests {
         assert_eq!(c.control_plane.memory_bytes, 64 * 1024 * 1024);
         assert_eq!(c.control_plane.cpu_millis, 500);
         assert_eq!(c.control_plane.pids, 256);
-        assert!(c.tls_cert.is_none() && c.tls_key.is_none() && c.tls_ca.is_none());
-        assert!(!c.allow_non_loopback_metrics);
+        assert!(c.tls_cert.is_none() && c.tls_key.is_none());
+        let (_, o) = Config::with_options_from_args(args(&[])).unwrap();
+        assert!(o.tls_ca.is_none() && !o.allow_non_loopback_metrics);
     }
 
     #[test]
@@ -979,7 +998,7 @@ metrics-listen = "[::1]:9999"
             Config::from_args(args(&["--tls-ca", "/ca.pem"])),
             Err(ConfigError::Conflict(_))
         ));
-        let c = Config::from_args(args(&[
+        let (c, o) = Config::with_options_from_args(args(&[
             "--tls-cert",
             "/c.pem",
             "--tls-key",
@@ -988,19 +1007,20 @@ metrics-listen = "[::1]:9999"
             "/ca.pem",
         ]))
         .unwrap();
-        assert_eq!(c.tls_ca, Some(PathBuf::from("/ca.pem")));
+        assert_eq!(c.tls_cert, Some(PathBuf::from("/c.pem")));
+        assert_eq!(o.tls_ca, Some(PathBuf::from("/ca.pem")));
     }
 
     #[test]
     fn non_loopback_metrics_need_the_flag() {
-        let c = Config::from_args(args(&[
+        let (c, o) = Config::with_options_from_args(args(&[
             "--metrics-listen",
             "0.0.0.0:9464",
             "--allow-non-loopback-metrics",
         ]))
         .unwrap();
         assert_eq!(c.metrics_listen, "0.0.0.0:9464".parse().unwrap());
-        assert!(c.allow_non_loopback_metrics);
+        assert!(o.allow_non_loopback_metrics);
     }
 
     #[test]

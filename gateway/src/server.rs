@@ -36,7 +36,7 @@ use tower::ServiceExt;
 use crate::audit::{AuditRecord, AuditSink};
 use crate::auth::Auth;
 use crate::config::Config;
-pub use crate::config::ServerArgs;
+pub use crate::config::{ServerArgs, ServerOptions};
 use crate::db::Db;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimits;
@@ -59,8 +59,8 @@ const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Runs `kubicle server` until SIGTERM or SIGINT, then shuts down cleanly.
 pub async fn run(args: ServerArgs) -> anyhow::Result<()> {
-    let config = Config::from_args(args).context("invalid settings")?;
-    let server = start(config).await?;
+    let (config, options) = Config::with_options_from_args(args).context("invalid settings")?;
+    let server = start_with(config, options).await?;
     print_banner(&server);
 
     let handle = server.shutdown_handle();
@@ -216,17 +216,21 @@ impl RunningServer {
     }
 }
 
-/// Starts the platform with `config`, control planes being `std::env::current_exe()`.
+/// Starts the platform with `config` and default [`ServerOptions`] (control planes run as
+/// `std::env::current_exe() apiserver …`).
 pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
-    let binary = std::env::current_exe().context("cannot find the kubicle binary")?;
-    start_with_binary(config, binary).await
+    start_with(config, ServerOptions::default()).await
 }
 
-/// Starts the platform with `config`, running control planes as `<binary> apiserver …`.
-pub async fn start_with_binary(
+/// Starts the platform with `config` and `options`.
+pub async fn start_with(
     mut config: Config,
-    binary: PathBuf,
+    options: ServerOptions,
 ) -> anyhow::Result<RunningServer> {
+    let binary = match options.control_plane_binary.clone() {
+        Some(b) => b,
+        None => std::env::current_exe().context("cannot find the kubicle binary")?,
+    };
     // Other parts of the process (clients, exporters) may use the default provider.
     let _ = rustls::crypto::ring::default_provider().install_default();
 
@@ -238,7 +242,7 @@ pub async fn start_with_binary(
     let https_addr = https_listener.local_addr()?;
     config.resolve_bound_port(https_addr);
 
-    if !config.metrics_listen.ip().is_loopback() && !config.allow_non_loopback_metrics {
+    if !config.metrics_listen.ip().is_loopback() && !options.allow_non_loopback_metrics {
         bail!(
             "metrics-listen {} is not a loopback address; metrics are unauthenticated \
              (set allow-non-loopback-metrics to serve them there anyway)",
@@ -252,7 +256,8 @@ pub async fn start_with_binary(
 
     let tls = {
         let config = config.clone();
-        tokio::task::spawn_blocking(move || tls::load(&config))
+        let tls_ca = options.tls_ca.clone();
+        tokio::task::spawn_blocking(move || tls::load(&config, tls_ca.as_deref()))
             .await
             .context("tls task")?
             .context("tls")?

@@ -112,10 +112,11 @@ pub struct Generated {
     pub status: CertStatus,
 }
 
-/// Sets up TLS for `config`: the operator's certificate if given, else the generated one.
-pub fn load(config: &Config) -> Result<Tls, TlsError> {
+/// Sets up TLS for `config`: the operator's certificate if given (with `tls_ca`, else the
+/// chain's last certificate, as the CA), else the generated one.
+pub fn load(config: &Config, tls_ca: Option<&Path>) -> Result<Tls, TlsError> {
     match (&config.tls_cert, &config.tls_key) {
-        (Some(cert), Some(key)) => load_operator(cert, key, config.tls_ca.as_deref()),
+        (Some(cert), Some(key)) => load_operator(cert, key, tls_ca),
         _ => {
             let dir = config.tls_dir();
             let sans = server_sans(&config.advertise_host());
@@ -697,7 +698,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config::with_data_dir(dir.path());
         config.advertise_url = "https://kubicle.test:8443".to_owned();
-        let tls = load(&config).unwrap();
+        let tls = load(&config, None).unwrap();
         assert_eq!(tls.status, CertStatus::Created);
         assert_eq!(
             tls.ca_path.as_deref(),
@@ -783,7 +784,7 @@ mod tests {
         let mut config = Config::with_data_dir(data.path());
         config.tls_cert = Some(pki.path().join("chain.pem"));
         config.tls_key = Some(pki.path().join("key.pem"));
-        let tls = load(&config).unwrap();
+        let tls = load(&config, None).unwrap();
         assert_eq!(tls.status, CertStatus::Operator);
         assert!(tls.ca_path.is_none());
         // The CA is the chain's last certificate, re-encoded.
@@ -794,15 +795,19 @@ mod tests {
         verify_server_cert(&g.server_pem, &tls.ca_pem, "ops.example.com").unwrap();
         assert!(!data.path().join("tls").exists(), "nothing generated");
 
-        config.tls_ca = Some(pki.path().join("ca.pem"));
-        let tls = load(&config).unwrap();
+        let ca_file = pki.path().join("ca.pem");
+        let tls = load(&config, Some(&ca_file)).unwrap();
         assert_eq!(tls.ca_pem, g.ca_pem);
+        assert_eq!(tls.ca_path.as_deref(), Some(ca_file.as_path()));
 
         // A key that does not belong to the certificate is refused.
         let other = tempfile::tempdir().unwrap();
         let o = ensure_generated(other.path(), &sans("x")).unwrap();
         std::fs::write(pki.path().join("key.pem"), &o.server_key_pem).unwrap();
-        assert!(matches!(load(&config), Err(TlsError::BadFile { .. })));
+        assert!(matches!(
+            load(&config, Some(&ca_file)),
+            Err(TlsError::BadFile { .. })
+        ));
     }
 
     #[test]

@@ -281,6 +281,7 @@ impl PlatformServer {
         cmd.args(&self.options.extra_args);
         cmd.env_remove("KUBICLE_DATABASE_URL")
             .env("KUBICLE_LOG", "info")
+            .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(log.try_clone().map_err(|e| format!("clone the log: {e}"))?);
@@ -1149,10 +1150,24 @@ pub fn kubeconfig_server(path: &Path) -> String {
         .to_string()
 }
 
-/// Prints a matrix of results as an aligned table.
+/// Prints a matrix of results as an aligned table (cells cut at 110 characters).
 pub fn print_table(title: &str, header: &[&str], rows: &[Vec<String>]) {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| {
+                    if c.chars().count() > 110 {
+                        format!("{}…", c.chars().take(109).collect::<String>())
+                    } else {
+                        c.clone()
+                    }
+                })
+                .collect()
+        })
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
-    for r in rows {
+    for r in &rows {
         for (i, c) in r.iter().enumerate() {
             if i < widths.len() {
                 widths[i] = widths[i].max(c.chars().count());
@@ -1178,12 +1193,11 @@ pub fn print_table(title: &str, header: &[&str], rows: &[Vec<String>]) {
             .join("-+-"),
     );
     out.push('\n');
-    for r in rows {
+    for r in &rows {
         out.push_str(&line(r.iter().map(String::as_str).collect()));
         out.push('\n');
     }
     println!("{out}");
-    eprintln!("{out}");
 }
 
 #[cfg(test)]

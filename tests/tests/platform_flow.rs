@@ -344,3 +344,181 @@ fn cli_flow(backend: Backend, test: &str) {
         "{out}"
     );
 }
+
+#[test]
+fn rest_contract_sqlite() {
+    rest_contract(Backend::Sqlite, "rest_contract_sqlite");
+}
+
+#[test]
+fn rest_contract_postgres() {
+    rest_contract(Backend::Postgres, "rest_contract_postgres");
+}
+
+#[track_caller]
+fn assert_problem(r: &kubicle_e2e::platform::Resp, status: u16) {
+    assert_eq!(r.status, status, "{r}");
+    assert!(
+        r.header("content-type")
+            .is_some_and(|c| c.starts_with("application/problem+json")),
+        "not a problem document\n{r}"
+    );
+    let v = r.json();
+    assert_eq!(v["status"], status, "{r}");
+    assert!(v["title"].is_string() && v["type"].is_string(), "{r}");
+}
+
+/// The REST API's promises over the real server: problem documents, no mass assignment,
+/// idempotent creation, the quota, 404 for what is not yours, the OpenAPI document.
+fn rest_contract(backend: Backend, test: &str) {
+    let options = PlatformOptions {
+        extra_args: vec!["--cluster-quota".into(), "2".into()],
+        ..Default::default()
+    };
+    let Some(server) = PlatformServer::start_on(backend, test, options) else {
+        return;
+    };
+    let openapi = server
+        .rest("GET", "/api/v1/openapi.json", None, None)
+        .expect_status(200)
+        .json();
+    assert!(
+        openapi["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.")),
+        "not an OpenAPI 3 document"
+    );
+    for path in ["/api/v1/signup", "/api/v1/clusters", "/api/v1/tokens"] {
+        assert!(
+            openapi["paths"].get(path).is_some(),
+            "{path} is not in the OpenAPI document"
+        );
+    }
+
+    let email = unique_email("contract");
+    let (_, session) = server.signup(&email);
+    // Taken email (any case), weak password, bad email, unknown field.
+    let r = server.rest(
+        "POST",
+        "/api/v1/signup",
+        None,
+        Some(&serde_json::json!({"email": email.to_uppercase(), "password": PASSWORD})),
+    );
+    assert_problem(&r, 409);
+    let r = server.rest(
+        "POST",
+        "/api/v1/signup",
+        None,
+        Some(&serde_json::json!({"email": unique_email("weak"), "password": "short"})),
+    );
+    assert_problem(&r, 400);
+    let r = server.rest(
+        "POST",
+        "/api/v1/signup",
+        None,
+        Some(&serde_json::json!({"email": "not-an-email", "password": PASSWORD})),
+    );
+    assert_problem(&r, 400);
+    let r = server.rest(
+        "POST",
+        "/api/v1/signup",
+        None,
+        Some(&serde_json::json!({"email": unique_email("mass"), "password": PASSWORD, "id": "aaaaaaaaaaaaaaaaaaaaa"})),
+    );
+    assert_problem(&r, 400);
+    let r = server.rest(
+        "POST",
+        "/api/v1/clusters",
+        Some(&session),
+        Some(&serde_json::json!({"name": "x", "status": "Ready"})),
+    );
+    assert_problem(&r, 400);
+    let r = server.rest(
+        "POST",
+        "/api/v1/clusters",
+        Some(&session),
+        Some(&serde_json::json!({"name": "Not_A_Label"})),
+    );
+    assert_problem(&r, 400);
+    // No token, bad token: 401 with WWW-Authenticate: Bearer.
+    for token in [None, Some("garbage")] {
+        let r = server.rest("GET", "/api/v1/clusters", token, None);
+        assert_problem(&r, 401);
+        assert!(
+            r.header("www-authenticate")
+                .is_some_and(|v| v.starts_with("Bearer")),
+            "{r}"
+        );
+    }
+
+    // Idempotency-Key: the same key and name give the same cluster (200).
+    let body = serde_json::json!({"name": "idem"});
+    let first = server
+        .rest_with(
+            "POST",
+            "/api/v1/clusters",
+            Some(&session),
+            Some(&body),
+            &[("Idempotency-Key", "key-1")],
+        )
+        .expect_status(201)
+        .json();
+    let again = server
+        .rest_with(
+            "POST",
+            "/api/v1/clusters",
+            Some(&session),
+            Some(&body),
+            &[("Idempotency-Key", "key-1")],
+        )
+        .expect_status(200)
+        .json();
+    assert_eq!(first["id"], again["id"]);
+    // Same name without the key: 409.
+    let r = server.rest("POST", "/api/v1/clusters", Some(&session), Some(&body));
+    assert_problem(&r, 409);
+    // Quota 2: the third is refused with a quota-exceeded problem.
+    server.create_cluster(&session, "second", false);
+    let r = server.rest(
+        "POST",
+        "/api/v1/clusters",
+        Some(&session),
+        Some(&serde_json::json!({"name": "third"})),
+    );
+    assert_problem(&r, 403);
+    assert!(
+        r.json()["type"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("/quota-exceeded")),
+        "{r}"
+    );
+    // Unknown cluster: 404 problem; DELETE without wait: 202 and then gone.
+    let r = server.rest("GET", "/api/v1/clusters/no-such", Some(&session), None);
+    assert_problem(&r, 404);
+    let id = first["id"].as_str().unwrap().to_string();
+    let r = server
+        .rest("DELETE", "/api/v1/clusters/idem", Some(&session), None)
+        .expect_status(202);
+    let status = r.json()["status"].clone();
+    assert!(status == "Deleting" || r.body.is_empty(), "{r}");
+    assert!(
+        eventually(Duration::from_secs(10), || server
+            .rest(
+                "GET",
+                &format!("/api/v1/clusters/{id}"),
+                Some(&session),
+                None
+            )
+            .status
+            == 404),
+        "the cluster did not go after DELETE 202"
+    );
+    assert!(
+        eventually(Duration::from_secs(10), || !server
+            .cluster_dir(&id)
+            .exists()),
+        "its folder did not go"
+    );
+    // Now under quota again.
+    server.create_cluster(&session, "third", true);
+}

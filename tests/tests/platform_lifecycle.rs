@@ -24,11 +24,23 @@ fn kill9(pid: u32) {
 }
 
 #[test]
-fn idle_cluster_sleeps_and_wakes_with_its_data() {
-    let server = PlatformServer::start(PlatformOptions {
+fn idle_cluster_sleeps_and_wakes_sqlite() {
+    sleep_and_wake(Backend::Sqlite, "idle_cluster_sleeps_and_wakes_sqlite");
+}
+
+#[test]
+fn idle_cluster_sleeps_and_wakes_postgres() {
+    sleep_and_wake(Backend::Postgres, "idle_cluster_sleeps_and_wakes_postgres");
+}
+
+fn sleep_and_wake(backend: Backend, test: &str) {
+    let options = PlatformOptions {
         idle_timeout: Some(Duration::from_secs(1)),
         ..Default::default()
-    });
+    };
+    let Some(server) = PlatformServer::start_on(backend, test, options) else {
+        return;
+    };
     let (_, session) = server.signup(&unique_email("sleep"));
     let cluster = server.create_cluster(&session, "sleepy", true);
     let id = cluster["id"].as_str().unwrap().to_string();
@@ -82,8 +94,22 @@ fn idle_cluster_sleeps_and_wakes_with_its_data() {
 }
 
 #[test]
-fn killed_control_plane_is_replaced_on_the_next_request() {
-    let server = PlatformServer::start(PlatformOptions::default());
+fn killed_control_plane_is_replaced_sqlite() {
+    kill_control_plane(Backend::Sqlite, "killed_control_plane_is_replaced_sqlite");
+}
+
+#[test]
+fn killed_control_plane_is_replaced_postgres() {
+    kill_control_plane(
+        Backend::Postgres,
+        "killed_control_plane_is_replaced_postgres",
+    );
+}
+
+fn kill_control_plane(backend: Backend, test: &str) {
+    let Some(server) = PlatformServer::start_on(backend, test, PlatformOptions::default()) else {
+        return;
+    };
     let (_, session) = server.signup(&unique_email("kill"));
     let cluster = server.create_cluster(&session, "crashy", true);
     let id = cluster["id"].as_str().unwrap().to_string();

@@ -91,6 +91,38 @@ fn sleep_and_wake(backend: Backend, test: &str) {
     ] {
         assert!(out.lines().contains(&name), "no {name}\n{out}");
     }
+
+    // A sleeping cluster can be deleted: its folder goes and its kubeconfig stops working.
+    assert!(
+        eventually(Duration::from_secs(20), || server
+            .cluster_pids(&id)
+            .is_empty()),
+        "the control plane did not go back to sleep"
+    );
+    server
+        .rest(
+            "DELETE",
+            &format!("/api/v1/clusters/{id}?wait=true"),
+            Some(&session),
+            None,
+        )
+        .expect_status(204);
+    assert!(
+        !server.cluster_dir(&id).exists(),
+        "DATA_DIR/clusters/{id} still exists after deleting the sleeping cluster"
+    );
+    let r = server.rest(
+        "GET",
+        &format!("/k8s/{id}/api"),
+        Some(&kubeconfig_token(&kubeconfig)),
+        None,
+    );
+    assert_eq!(r.status, 401, "{r}");
+    assert!(
+        server.cluster_pids(&id).is_empty(),
+        "the deleted cluster was woken: {:?}",
+        server.cluster_pids(&id)
+    );
 }
 
 #[test]

@@ -518,16 +518,21 @@ async fn serve_connection(
     mut shutdown: watch::Receiver<bool>,
 ) {
     let _ = tcp.set_nodelay(true);
-    let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake(tcp, acceptor)).await {
-        Ok(Ok(tls)) => tls,
-        Ok(Err(e)) => {
-            tracing::debug!(%peer, error = %e, "tls handshake failed");
-            return;
-        }
-        Err(_) => {
-            tracing::debug!(%peer, error = %HandshakeError::Timeout, "tls handshake failed");
-            return;
-        }
+    // A connection still handshaking when shutdown starts has no request in flight: drop it.
+    let handshaking = tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake(tcp, acceptor));
+    let tls = tokio::select! {
+        result = handshaking => match result {
+            Ok(Ok(tls)) => tls,
+            Ok(Err(e)) => {
+                tracing::debug!(%peer, error = %e, "tls handshake failed");
+                return;
+            }
+            Err(_) => {
+                tracing::debug!(%peer, error = %HandshakeError::Timeout, "tls handshake failed");
+                return;
+            }
+        },
+        _ = stopped(&mut shutdown) => return,
     };
 
     let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
@@ -719,7 +724,9 @@ pub fn init_tracing() -> anyhow::Result<TracingGuard> {
 
     let filter = tracing_subscriber::EnvFilter::try_from_env("KUBICLE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     if !otlp_configured() {
         tracing_subscriber::registry()
             .with(filter)
@@ -1006,10 +1013,17 @@ mod tests {
 
         // Shutdown completes and the ports close.
         let metrics_addr = server.metrics_addr;
+        // The silent connection is still handshaking: it must not hold up the shutdown.
+        let t = std::time::Instant::now();
         tokio::time::timeout(Duration::from_secs(20), server.shutdown())
             .await
             .expect("shutdown finishes")
             .unwrap();
+        assert!(
+            t.elapsed() < DRAIN_TIMEOUT,
+            "shutdown took {:?}",
+            t.elapsed()
+        );
         assert!(TcpStream::connect(addr).await.is_err());
         assert!(TcpStream::connect(metrics_addr).await.is_err());
 
@@ -1031,6 +1045,84 @@ mod tests {
         config.metrics_listen = "0.0.0.0:0".parse().unwrap();
         let err = start(config).await.err().expect("refused");
         assert!(err.to_string().contains("metrics-listen"), "{err}");
+    }
+
+    /// With OTEL_EXPORTER_OTLP_ENDPOINT set, spans (with the cluster and account fields the
+    /// handlers record) reach an OTLP/HTTP collector. The tracing set-up is process-global
+    /// and env vars need `unsafe` to set, so the exporting half runs in a child process.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn spans_are_exported_over_otlp_http() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, mut rx) = mpsc::unbounded_channel::<(String, Bytes)>();
+        let collector = Router::new().fallback(move |req: axum::extract::Request| {
+            let tx = tx.clone();
+            async move {
+                let path = req.uri().path().to_owned();
+                let body = axum::body::to_bytes(req.into_body(), 1 << 20)
+                    .await
+                    .unwrap_or_default();
+                let _ = tx.send((path, body));
+                StatusCode::OK
+            }
+        });
+        tokio::spawn(async move { axum::serve(listener, collector).await });
+
+        let out = tokio::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "server::tests::otlp_child", "--nocapture"])
+            .env("KUBICLE_OTLP_CHILD", "1")
+            .env("OTEL_EXPORTER_OTLP_ENDPOINT", format!("http://{addr}"))
+            .env_remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+            .env_remove("OTEL_SDK_DISABLED")
+            .env_remove("OTEL_TRACES_EXPORTER")
+            .output()
+            .await
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("otlp child done"),
+            "{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+
+        let (path, body) = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .expect("an export arrived")
+            .unwrap();
+        assert_eq!(path, "/v1/traces");
+        let has = |needle: &str| body.windows(needle.len()).any(|w| w == needle.as_bytes());
+        assert!(has("cexportedcluster0000000"), "cluster id attribute");
+        assert!(has("aexportedaccount0000000"), "account id attribute");
+        assert!(has("kubicle"), "service name");
+    }
+
+    /// The child half of the test above; does nothing unless started by it.
+    #[test]
+    fn otlp_child() {
+        if std::env::var_os("KUBICLE_OTLP_CHILD").is_none() {
+            return;
+        }
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let guard = init_tracing().unwrap();
+            let span = tracing::info_span!(
+                "api",
+                cluster = tracing::field::Empty,
+                account = tracing::field::Empty
+            );
+            span.record("cluster", "cexportedcluster0000000");
+            span.in_scope(|| {
+                tracing::Span::current().record("account", "aexportedaccount0000000");
+                tracing::info!("inside");
+            });
+            drop(span);
+            guard.shutdown().await;
+        });
+        println!("otlp child done");
     }
 
     #[test]

@@ -384,6 +384,10 @@ impl Supervisor {
             // remove_dir_all does not follow symbolic links inside the tree either.
             Ok(_) => std::fs::remove_dir_all(&dir)?,
         }
+        // A cgroup left behind by a server that died (its child exits on stdin EOF, but
+        // nobody removes the cgroup) goes now.
+        let path = cgroup_path(cluster);
+        let _ = tokio::task::spawn_blocking(move || Cgroups::delete_stale(&path)).await;
         shared.publish();
         Ok(())
     }
@@ -866,7 +870,27 @@ struct Cgroups {
 
 const CONTROLLERS: [&str; 3] = ["memory", "cpu", "pids"];
 
+fn cgroup_path(id: &ClusterId) -> String {
+    format!("kubicle/{id}")
+}
+
+fn load_cgroup(path: &str) -> cgroups_rs::Cgroup {
+    cgroups_rs::Cgroup::load_with_specified_controllers(
+        cgroups_rs::hierarchies::auto(),
+        path,
+        CONTROLLERS.iter().map(|c| c.to_string()).collect(),
+    )
+}
+
 impl Cgroups {
+    /// Deletes an unused cgroup if it exists (no-op where there are none).
+    fn delete_stale(path: &str) {
+        let cg = load_cgroup(path);
+        if cg.exists() && cg.procs().is_empty() {
+            let _ = cg.delete();
+        }
+    }
+
     fn place(
         &self,
         id: &ClusterId,
@@ -876,12 +900,7 @@ impl Cgroups {
         if self.disabled.load(Ordering::Relaxed) || pid == 0 {
             return None;
         }
-        let path = format!("kubicle/{id}");
-        let cg = cgroups_rs::Cgroup::load_with_specified_controllers(
-            cgroups_rs::hierarchies::auto(),
-            &path,
-            CONTROLLERS.iter().map(|c| c.to_string()).collect(),
-        );
+        let cg = load_cgroup(&cgroup_path(id));
         match configure(&cg, limits, pid) {
             Ok(()) => Some(cg),
             Err(CgroupError::Attach(e)) => {
@@ -1439,6 +1458,14 @@ mod tests {
         for d in dirs {
             assert!(!d.exists(), "{} was not removed", d.display());
         }
+
+        // A cgroup left behind by a server that died goes with its cluster.
+        let stale = ClusterId::new_random();
+        let cg = load_cgroup(&cgroup_path(&stale));
+        cg.create().unwrap();
+        assert!(cg.exists());
+        sup.remove(&stale).await.unwrap();
+        assert!(!cg.exists(), "the stale cgroup was not removed");
         sup.shutdown().await;
     }
 }

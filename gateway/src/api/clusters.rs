@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{ApiPath, ApiQuery, Caller, IdempotencyKey, JsonBody};
+use super::extract::{ApiPath, ApiQuery, Caller, ClusterPath, IdempotencyKey, JsonBody};
 use super::problem::{ApiError, Problem};
 use super::rfc3339;
 use crate::auth::Principal;
@@ -195,13 +195,14 @@ async fn provision(state: AppState, id: ClusterId) {
 }
 
 /// Removes everything of a cluster: its kubeconfig tokens first (so that nothing wakes it
-/// again), then its control plane and data, then its row. On error the cluster is left
-/// Failed, and the delete can be retried.
+/// again), then its control plane and data, then its row and metric series. On error the
+/// cluster is left Failed, and the delete can be retried.
 async fn teardown(state: AppState, id: ClusterId) -> Result<(), ApiError> {
     let result: Result<(), ApiError> = async {
         state.auth.revoke_cluster_tokens(&id).await?;
         state.supervisor.remove(&id).await?;
         state.db.delete_cluster(&id).await?;
+        state.metrics.forget_cluster(&id);
         Ok(())
     }
     .await;
@@ -348,7 +349,7 @@ pub async fn list_clusters(
 #[utoipa::path(
     get, path = "/api/v1/clusters/{cluster}", tag = "clusters",
     security(("bearer" = [])),
-    params(("cluster" = String, Path, description = "cluster id or name")),
+    params(ClusterPath),
     responses(
         (status = 200, description = "the cluster", body = ClusterView),
         (status = 401, description = "not authenticated", body = Problem, content_type = "application/problem+json"),
@@ -358,7 +359,7 @@ pub async fn list_clusters(
 pub async fn get_cluster(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ApiPath(c): ApiPath<String>,
+    ApiPath(ClusterPath { cluster: c }): ApiPath<ClusterPath>,
 ) -> Result<Json<ClusterView>, ApiError> {
     let cluster = find_cluster(&state, &caller, &c).await?;
     Ok(Json(view(&state, &cluster)))
@@ -368,7 +369,7 @@ pub async fn get_cluster(
 #[utoipa::path(
     delete, path = "/api/v1/clusters/{cluster}", tag = "clusters",
     security(("bearer" = [])),
-    params(("cluster" = String, Path, description = "cluster id or name"), WaitQuery),
+    params(ClusterPath, WaitQuery),
     responses(
         (status = 202, description = "deletion started (status Deleting)", body = ClusterView),
         (status = 204, description = "with ?wait=true: the cluster is gone"),
@@ -379,7 +380,7 @@ pub async fn get_cluster(
 pub async fn delete_cluster(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ApiPath(c): ApiPath<String>,
+    ApiPath(ClusterPath { cluster: c }): ApiPath<ClusterPath>,
     ApiQuery(query): ApiQuery<WaitQuery>,
 ) -> Result<Response, ApiError> {
     let mut cluster = find_cluster(&state, &caller, &c).await?;

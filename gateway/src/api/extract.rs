@@ -6,7 +6,9 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::{HeaderMap, header, request::Parts};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use utoipa::IntoParams;
 
 use super::problem::ApiError;
 use crate::auth::Principal;
@@ -109,7 +111,37 @@ fn is_json(headers: &HeaderMap) -> bool {
 }
 
 /// Path parameters; a segment that cannot be decoded is a 400 problem.
+///
+/// Always extract into one of the named structs below, never a bare `String` or tuple: the
+/// request also carries the `/api/v1/{*rest}` capture of the entry route, which a struct
+/// ignores.
 pub struct ApiPath<T>(pub T);
+
+/// `{cluster}`: a cluster id or name.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ClusterPath {
+    /// cluster id or name
+    pub cluster: String,
+}
+
+/// `{id}`: an API token id.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct TokenPath {
+    /// API token id
+    pub id: String,
+}
+
+/// `{cluster}` and `{id}`: a cluster id or name and one of its kubeconfig token ids.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ClusterTokenPath {
+    /// cluster id or name
+    pub cluster: String,
+    /// kubeconfig token id
+    pub id: String,
+}
 
 impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
     type Rejection = ApiError;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::clusters::{find_cluster, server_url};
-use super::extract::{ApiPath, Caller};
+use super::extract::{ApiPath, Caller, ClusterPath, ClusterTokenPath};
 use super::problem::{ApiError, Problem};
 use super::rfc3339;
 use crate::auth::ClusterTokenInfo;
@@ -132,7 +132,7 @@ pub struct KubeconfigTokenList {
 #[utoipa::path(
     get, path = "/api/v1/clusters/{cluster}/kubeconfig", tag = "kubeconfigs",
     security(("bearer" = [])),
-    params(("cluster" = String, Path, description = "cluster id or name")),
+    params(ClusterPath),
     responses(
         (status = 200, description = "a kubeconfig file", content_type = "application/yaml", body = String,
             headers(("Content-Disposition" = String, description = "attachment; filename=\"<name>.kubeconfig\""))),
@@ -144,7 +144,7 @@ pub struct KubeconfigTokenList {
 pub async fn kubeconfig(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ApiPath(c): ApiPath<String>,
+    ApiPath(ClusterPath { cluster: c }): ApiPath<ClusterPath>,
 ) -> Result<Response, ApiError> {
     let cluster = find_cluster(&state, &caller, &c).await?;
     if cluster.status == ClusterStatus::Deleting {
@@ -187,7 +187,7 @@ pub async fn kubeconfig(
 #[utoipa::path(
     get, path = "/api/v1/clusters/{cluster}/tokens", tag = "kubeconfigs",
     security(("bearer" = [])),
-    params(("cluster" = String, Path, description = "cluster id or name")),
+    params(ClusterPath),
     responses(
         (status = 200, description = "the tokens", body = KubeconfigTokenList),
         (status = 401, description = "not authenticated", body = Problem, content_type = "application/problem+json"),
@@ -197,7 +197,7 @@ pub async fn kubeconfig(
 pub async fn list_kubeconfig_tokens(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ApiPath(c): ApiPath<String>,
+    ApiPath(ClusterPath { cluster: c }): ApiPath<ClusterPath>,
 ) -> Result<axum::Json<KubeconfigTokenList>, ApiError> {
     let cluster = find_cluster(&state, &caller, &c).await?;
     let tokens = state
@@ -213,10 +213,7 @@ pub async fn list_kubeconfig_tokens(
 #[utoipa::path(
     delete, path = "/api/v1/clusters/{cluster}/tokens/{id}", tag = "kubeconfigs",
     security(("bearer" = [])),
-    params(
-        ("cluster" = String, Path, description = "cluster id or name"),
-        ("id" = String, Path, description = "kubeconfig token id"),
-    ),
+    params(ClusterTokenPath),
     responses(
         (status = 204, description = "revoked"),
         (status = 401, description = "not authenticated", body = Problem, content_type = "application/problem+json"),
@@ -226,7 +223,7 @@ pub async fn list_kubeconfig_tokens(
 pub async fn revoke_kubeconfig_token(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ApiPath((c, id)): ApiPath<(String, String)>,
+    ApiPath(ClusterTokenPath { cluster: c, id }): ApiPath<ClusterTokenPath>,
 ) -> Result<StatusCode, ApiError> {
     let cluster = find_cluster(&state, &caller, &c).await?;
     let not_found = || ApiError::NotFound(format!("no kubeconfig token {id:?} for this cluster"));
@@ -246,7 +243,7 @@ pub async fn revoke_kubeconfig_token(
 #[utoipa::path(
     delete, path = "/api/v1/clusters/{cluster}/tokens", tag = "kubeconfigs",
     security(("bearer" = [])),
-    params(("cluster" = String, Path, description = "cluster id or name")),
+    params(ClusterPath),
     responses(
         (status = 204, description = "all revoked"),
         (status = 401, description = "not authenticated", body = Problem, content_type = "application/problem+json"),
@@ -256,7 +253,7 @@ pub async fn revoke_kubeconfig_token(
 pub async fn revoke_kubeconfig_tokens(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ApiPath(c): ApiPath<String>,
+    ApiPath(ClusterPath { cluster: c }): ApiPath<ClusterPath>,
 ) -> Result<StatusCode, ApiError> {
     let cluster = find_cluster(&state, &caller, &c).await?;
     state.auth.revoke_cluster_tokens(&cluster.id).await?;

@@ -44,6 +44,7 @@ pub fn router() -> Router<AppState> {
     let entry = move |State(state): State<AppState>, req: Request| serve(endpoints, state, req);
     Router::new()
         .route("/api/v1", any(entry.clone()))
+        .route("/api/v1/", any(entry.clone()))
         .route("/api/v1/{*rest}", any(entry))
 }
 

@@ -1026,3 +1026,21 @@ async fn cluster_provisions_in_background_sleeps_and_deletes_in_background() {
     }
     assert!(!t.dir.path().join("clusters").join(cid.as_str()).exists());
 }
+
+#[tokio::test]
+async fn every_request_is_counted_in_the_metrics() {
+    let t = TestApi::new().await;
+    t.signup("ada@example.com").await;
+    for _ in 0..2 {
+        t.send(Method::GET, "/api/v1/me", None, None).await;
+    }
+    t.send(Method::DELETE, "/api/v1/nope", None, None).await;
+    let text = t.state.metrics.render();
+    for line in [
+        r#"kubicle_requests_total{cluster="",method="POST",code="201"} 1"#,
+        r#"kubicle_requests_total{cluster="",method="GET",code="401"} 2"#,
+        r#"kubicle_requests_total{cluster="",method="DELETE",code="404"} 1"#,
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} missing in\n{text}");
+    }
+}

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::{ApiPath, Caller, JsonBody};
+use super::extract::{ApiPath, Caller, JsonBody, TokenPath};
 use super::problem::{ApiError, Problem};
 use super::rfc3339;
 use crate::db::ApiToken;
@@ -151,7 +151,7 @@ pub async fn list_tokens(
 #[utoipa::path(
     delete, path = "/api/v1/tokens/{id}", tag = "tokens",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "token id")),
+    params(TokenPath),
     responses(
         (status = 204, description = "revoked"),
         (status = 401, description = "not authenticated", body = Problem, content_type = "application/problem+json"),
@@ -161,7 +161,7 @@ pub async fn list_tokens(
 pub async fn revoke_token(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(TokenPath { id }): ApiPath<TokenPath>,
 ) -> Result<StatusCode, ApiError> {
     let not_found = || ApiError::NotFound(format!("no token {id:?}"));
     let token = TokenId::parse(&id).ok_or_else(not_found)?;

@@ -295,3 +295,93 @@ fn check_survivors(
         .ok();
     }
 }
+
+/// Many requests at once to a sleeping cluster: all answered, by one control plane.
+#[test]
+fn concurrent_requests_wake_one_control_plane() {
+    let server = PlatformServer::start(PlatformOptions {
+        idle_timeout: Some(Duration::from_secs(1)),
+        ..Default::default()
+    });
+    let (_, session) = server.signup(&unique_email("herd"));
+    let id = server.create_cluster(&session, "herd", true)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let token = kubeconfig_token(&server.kubeconfig(&session, &id));
+    for round in 1..=2 {
+        assert!(
+            eventually(Duration::from_secs(20), || server
+                .cluster_pids(&id)
+                .is_empty()),
+            "round {round}: the cluster did not fall asleep"
+        );
+        let statuses: Vec<u16> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..12)
+                .map(|_| {
+                    s.spawn(|| {
+                        server
+                            .rest(
+                                "GET",
+                                &format!("/k8s/{id}/api/v1/namespaces"),
+                                Some(&token),
+                                None,
+                            )
+                            .status
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(
+            statuses.iter().all(|s| *s == 200),
+            "round {round}: concurrent requests to a sleeping cluster: {statuses:?}"
+        );
+        let pids = server.cluster_pids(&id);
+        assert!(
+            pids.len() <= 1,
+            "round {round}: more than one control plane for one cluster: {pids:?}"
+        );
+    }
+}
+
+/// An open watch is activity: the cluster does not sleep under it, and the watch keeps
+/// delivering events past the idle timeout.
+#[test]
+fn open_watch_keeps_the_cluster_awake() {
+    let server = PlatformServer::start(PlatformOptions {
+        idle_timeout: Some(Duration::from_secs(1)),
+        ..Default::default()
+    });
+    let (_, session) = server.signup(&unique_email("watch"));
+    let id = server.create_cluster(&session, "watched", true)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let kubeconfig = server.kubeconfig(&session, &id);
+    let k = server.kubectl("1.37", &kubeconfig);
+    k.run(&w("create configmap before-watch")).ok();
+    let mut watch = k.spawn(&w("get configmaps -w -o name"));
+    assert!(
+        watch.wait_until(Duration::from_secs(20), |out| out
+            .contains("configmap/before-watch")),
+        "the watch printed nothing: {}",
+        watch.stderr()
+    );
+    std::thread::sleep(Duration::from_secs(4));
+    assert!(
+        !server.cluster_pids(&id).is_empty(),
+        "the control plane went to sleep under an open watch"
+    );
+    k.run(&w("create configmap seen-by-watch")).ok();
+    assert!(
+        watch.wait_until(Duration::from_secs(10), |out| out
+            .contains("configmap/seen-by-watch")),
+        "the watch did not see a create made {}s after it started (idle timeout 1 s)\n--- stdout\n{}\n--- stderr\n{}",
+        5,
+        watch.stdout(),
+        watch.stderr()
+    );
+    assert!(watch.is_running(), "the watch ended: {}", watch.stderr());
+    drop(watch.kill());
+}

@@ -22,6 +22,8 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+pub mod platform;
+
 /// How long [`ApiServer::start`] and [`ApiServer::restart`] wait for `/readyz` to answer 200.
 pub const READY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -453,6 +455,33 @@ impl Kubectl {
     /// Starts `kubectl args…` in the background (a watch, a wait, a blocking delete).
     pub fn spawn(&self, args: &[&str]) -> Background {
         Background::spawn(self.command(args))
+    }
+}
+
+/// A kubectl of minor version `version` (e.g. `"1.37"`) bound to the kubeconfig file
+/// `kubeconfig`, with a private discovery cache under `cache_dir` and no user kuberc. Panics
+/// when that version is not installed (run `tests/tools.sh`).
+pub fn kubectl_with_kubeconfig(version: &str, kubeconfig: &Path, cache_dir: &Path) -> Kubectl {
+    let bin = kubectl_path(version).unwrap_or_else(|| {
+        panic!(
+            "kubectl {version} is not installed (looked in {} and beside the kubectl on PATH): \
+             run tests/tools.sh",
+            tools_dir().display()
+        )
+    });
+    Kubectl {
+        bin,
+        version: version.to_string(),
+        minor: parse_minor(version),
+        env: vec![
+            ("KUBECONFIG".into(), kubeconfig.to_path_buf()),
+            (
+                "KUBECACHEDIR".into(),
+                cache_dir.join(format!("kubectl-{version}")),
+            ),
+            ("KUBERC".into(), PathBuf::from("off")),
+        ],
+        timeout: COMMAND_TIMEOUT,
     }
 }
 

@@ -59,6 +59,7 @@ const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Runs `kubicle server` until SIGTERM or SIGINT, then shuts down cleanly.
 pub async fn run(args: ServerArgs) -> anyhow::Result<()> {
+    raise_open_files_limit();
     let (config, options) = Config::with_options_from_args(args).context("invalid settings")?;
     let server = start_with(config, options).await?;
     print_banner(&server);
@@ -394,6 +395,19 @@ fn redact(url: &str) -> String {
             }
         }
         _ => url.to_owned(),
+    }
+}
+
+/// Each awake cluster costs the server a pipe and up to 8 pooled connections to its socket, so
+/// the soft open-files limit is raised to the hard one.
+fn raise_open_files_limit() {
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    if let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) {
+        if soft < hard {
+            if let Err(e) = setrlimit(Resource::RLIMIT_NOFILE, hard, hard) {
+                tracing::warn!(error = %e, soft, hard, "cannot raise the open-files limit");
+            }
+        }
     }
 }
 

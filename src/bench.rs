@@ -202,6 +202,8 @@ pub enum Which {
     Gateway,
     /// kubectl apply of a 200-object manifest (client- and server-side); apply PATCHes/s.
     Apply,
+    /// Web: render time of the dashboard with 50 clusters.
+    Web,
     /// Platform: memory of 1,000 awake idle clusters (× --scale); not part of `all`.
     Fleet,
 }
@@ -367,6 +369,9 @@ async fn run_async(which: Which, scale: usize) -> Result<()> {
     }
     if all || which == Which::Gateway {
         crate::bench_platform::gateway(20 * scale).await?;
+    }
+    if all || which == Which::Web {
+        crate::bench_platform::web_dashboard(200 * scale).await?;
     }
     Ok(())
 }

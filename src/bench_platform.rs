@@ -611,3 +611,42 @@ pub async fn fleet(n: usize) -> Result<()> {
     );
     Ok(())
 }
+
+/// Server-side render time of the dashboard of an account with 50 clusters: `GET /dashboard`
+/// with the session cookie, sequential, over one kept-alive HTTPS connection (the time includes
+/// TLS framing and the loopback round trip).
+pub async fn web_dashboard(runs: usize) -> Result<()> {
+    let p = Platform::start(&["--cluster-quota", "100"])?;
+    let token = p.signup("bench-web@example.com").await?;
+    for i in 0..50 {
+        p.create_cluster(&token, &format!("web-{i:02}"), false)
+            .await?;
+    }
+    let url = format!("{}/dashboard", p.base);
+    let cookie = format!("kubicle_session={token}");
+    let get = || async {
+        let resp = p.http.get(&url).header("cookie", &cookie).send().await?;
+        let st = resp.status().as_u16();
+        let body = resp.text().await?;
+        anyhow::Ok((st, body))
+    };
+    let (st, body) = get().await?;
+    if st != 200 || body.matches("/clusters/web-").count() < 50 {
+        bail!("dashboard answered {st} without the 50 clusters");
+    }
+    let mut times = vec![];
+    for _ in 0..runs {
+        let t = Instant::now();
+        let (st, _) = get().await?;
+        times.push(t.elapsed());
+        if st != 200 {
+            bail!("dashboard answered {st}");
+        }
+    }
+    println!(
+        "| dashboard with 50 clusters, `GET /dashboard` over HTTPS ({} bytes) | {} |",
+        body.len(),
+        p50_p99(times)
+    );
+    Ok(())
+}

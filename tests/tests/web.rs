@@ -92,6 +92,9 @@ impl Driver {
     }
 
     async fn client(&self, chromium: &Path, downloads: &Path) -> Result<Client> {
+        // The WebDriver client's TLS stack needs a process-wide provider (unused: the driver
+        // is spoken to over plain HTTP on loopback).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let profile = self.home.path().join(format!(
             "profile-{}",
             std::time::SystemTime::now()
@@ -193,8 +196,11 @@ async fn signup(c: &Client, base: &str, email: &str, password: &str) -> Result<(
     Ok(())
 }
 
+/// Multi-threaded, so that the harness's blocking REST client can run inside it
+/// (`block_in_place`).
 fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
         .unwrap()
@@ -259,19 +265,22 @@ fn browser_signup_cluster_kubeconfig_tokens_delete_logout() -> Result<()> {
                 "secret shown once: {secret}"
             );
             shots.take(&c, "token-created").await?;
-            let me = server
-                .rest("GET", "/api/v1/me", Some(secret.trim()), None)
-                .status;
+            let me = tokio::task::block_in_place(|| {
+                server
+                    .rest("GET", "/api/v1/me", Some(secret.trim()), None)
+                    .status
+            });
             assert_eq!(me, 200, "the new token works on the REST API");
             click(&c, "form[action$='/revoke'] button").await?;
             assert_eq!(path_of(&c).await?, "/tokens");
             assert!(c.source().await?.contains("revoked"));
             shots.take(&c, "token-revoked").await?;
             let deadline = Instant::now() + Duration::from_secs(2);
-            while server
-                .rest("GET", "/api/v1/me", Some(secret.trim()), None)
-                .status
-                != 401
+            while tokio::task::block_in_place(|| {
+                server
+                    .rest("GET", "/api/v1/me", Some(secret.trim()), None)
+                    .status
+            }) != 401
             {
                 if Instant::now() > deadline {
                     bail!("a revoked token still works");
@@ -381,7 +390,8 @@ fn browser_negative_paths() -> Result<()> {
             assert!(!src.contains("Download kubeconfig"));
             shots.take(&c, "other-account-cluster-404").await?;
             c.goto(&format!("{}/kubeconfig", a_url.as_str())).await?;
-            assert!(c.source().await?.contains("Not found"));
+            let src = c.source().await?;
+            assert!(src.contains("Not found"), "another account's kubeconfig: {src}");
             anyhow::Ok(())
         }
         .await;

@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -230,6 +231,64 @@ async fn web_user(state: &AppState, headers: &HeaderMap) -> Option<WebUser> {
     })
 }
 
+/// A signed-in browser and its CSRF token, for pages behind the log-in; anyone else is sent to
+/// the log-in page.
+struct SignedIn {
+    u: WebUser,
+    csrf: Csrf,
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match web_user(state, &parts.headers).await {
+            Some(u) => Ok(SignedIn {
+                u,
+                csrf: Csrf::of(&parts.headers),
+            }),
+            None => Err(to_login()),
+        }
+    }
+}
+
+/// A form that carries the CSRF field every form has.
+trait CsrfField {
+    fn csrf(&self) -> &str;
+}
+
+/// A form whose CSRF field matches the browser's CSRF cookie; anything else is refused with 403
+/// before the handler runs.
+struct Checked<T>(T);
+
+impl<T> FromRequest<AppState> for Checked<T>
+where
+    T: serde::de::DeserializeOwned + CsrfField + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let headers = req.headers().clone();
+        let Form(f) = Form::<T>::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        check_csrf(&headers, f.csrf())?;
+        Ok(Checked(f))
+    }
+}
+
+macro_rules! csrf_field {
+    ($($t:ty),*) => {
+        $(impl CsrfField for $t {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        })*
+    };
+}
+
+csrf_field!(Credentials, CsrfOnly, NewCluster, DeleteForm, NewToken);
+
 /// What the header of every page needs.
 struct Nav {
     email: Option<String>,
@@ -438,11 +497,8 @@ fn form_error(e: &ApiError) -> (StatusCode, String) {
 async fn signup(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Form(f): Form<Credentials>,
+    Checked(f): Checked<Credentials>,
 ) -> Response {
-    if let Err(r) = check_csrf(&headers, &f.csrf) {
-        return r;
-    }
     let csrf = Csrf::of(&headers);
     match accounts::create_account(&state, &f.email, &f.password).await {
         Ok((_, token)) => signed_in(&token),
@@ -458,11 +514,8 @@ async fn login(
     axum::Extension(throttle): axum::Extension<Arc<LoginThrottle>>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Form(f): Form<Credentials>,
+    Checked(f): Checked<Credentials>,
 ) -> Response {
-    if let Err(r) = check_csrf(&headers, &f.csrf) {
-        return r;
-    }
     let csrf = Csrf::of(&headers);
     match accounts::sign_in(&state, &throttle, Some(addr.ip()), &f.email, &f.password).await {
         Ok(token) => signed_in(&token),
@@ -488,11 +541,8 @@ struct CsrfOnly {
 async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Form(f): Form<CsrfOnly>,
+    Checked(_): Checked<CsrfOnly>,
 ) -> Response {
-    if let Err(r) = check_csrf(&headers, &f.csrf) {
-        return r;
-    }
     if let Some(u) = web_user(&state, &headers).await {
         if let Err(e) = state.auth.end_session(&u.session).await {
             tracing::warn!(error = %e, "ending a session failed");
@@ -600,11 +650,7 @@ fn form_failure(u: &WebUser, csrf: &Csrf, e: &ApiError) -> Response {
     )
 }
 
-async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let Some(u) = web_user(&state, &headers).await else {
-        return to_login();
-    };
-    let csrf = Csrf::of(&headers);
+async fn dashboard(State(state): State<AppState>, SignedIn { u, csrf }: SignedIn) -> Response {
     dashboard_page(&state, &u, &csrf, StatusCode::OK, None, String::new()).await
 }
 
@@ -618,16 +664,9 @@ struct NewCluster {
 
 async fn create_cluster(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Form(f): Form<NewCluster>,
+    SignedIn { u, csrf }: SignedIn,
+    Checked(f): Checked<NewCluster>,
 ) -> Response {
-    if let Err(r) = check_csrf(&headers, &f.csrf) {
-        return r;
-    }
-    let Some(u) = web_user(&state, &headers).await else {
-        return to_login();
-    };
-    let csrf = Csrf::of(&headers);
     match clusters::create(&state, &u.account, &f.name, None, false).await {
         Ok((c, _)) => Redirect::to(&format!("/clusters/{}", c.name)).into_response(),
         Err(e) => {
@@ -646,13 +685,9 @@ struct ClusterPage {
 
 async fn cluster_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { u, csrf }: SignedIn,
     Path(name): Path<String>,
 ) -> Response {
-    let Some(u) = web_user(&state, &headers).await else {
-        return to_login();
-    };
-    let csrf = Csrf::of(&headers);
     match clusters::find_cluster(&state, &u.account, &name).await {
         Ok(c) => render(
             StatusCode::OK,
@@ -668,13 +703,9 @@ async fn cluster_page(
 
 async fn download_kubeconfig(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { u, csrf }: SignedIn,
     Path(name): Path<String>,
 ) -> Response {
-    let Some(u) = web_user(&state, &headers).await else {
-        return to_login();
-    };
-    let csrf = Csrf::of(&headers);
     match kubeconfig::issue(&state, &u.account, &name).await {
         Ok((cluster, yaml)) => (
             [
@@ -701,17 +732,10 @@ struct DeleteForm {
 
 async fn delete_cluster(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { u, csrf }: SignedIn,
     Path(name): Path<String>,
-    Form(f): Form<DeleteForm>,
+    Checked(f): Checked<DeleteForm>,
 ) -> Response {
-    if let Err(r) = check_csrf(&headers, &f.csrf) {
-        return r;
-    }
-    let Some(u) = web_user(&state, &headers).await else {
-        return to_login();
-    };
-    let csrf = Csrf::of(&headers);
     let c = match clusters::find_cluster(&state, &u.account, &name).await {
         Ok(c) => c,
         Err(e) => return form_failure(&u, &csrf, &e),
@@ -805,11 +829,7 @@ async fn tokens_view(
     )
 }
 
-async fn tokens_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let Some(u) = web_user(&state, &headers).await else {
-        return to_login();
-    };
-    let csrf = Csrf::of(&headers);
+async fn tokens_page(State(state): State<AppState>, SignedIn { u, csrf }: SignedIn) -> Response {
     tokens_view(&state, &u, &csrf, StatusCode::OK, None, None).await
 }
 
@@ -825,16 +845,9 @@ struct NewToken {
 
 async fn create_token(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Form(f): Form<NewToken>,
+    SignedIn { u, csrf }: SignedIn,
+    Checked(f): Checked<NewToken>,
 ) -> Response {
-    if let Err(r) = check_csrf(&headers, &f.csrf) {
-        return r;
-    }
-    let Some(u) = web_user(&state, &headers).await else {
-        return to_login();
-    };
-    let csrf = Csrf::of(&headers);
     let expires_in = match f.expires_in.trim() {
         "" => None,
         s => match s.parse::<u64>() {
@@ -863,17 +876,10 @@ async fn create_token(
 
 async fn revoke_token(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { u, csrf }: SignedIn,
     Path(id): Path<String>,
-    Form(f): Form<CsrfOnly>,
+    Checked(_): Checked<CsrfOnly>,
 ) -> Response {
-    if let Err(r) = check_csrf(&headers, &f.csrf) {
-        return r;
-    }
-    let Some(u) = web_user(&state, &headers).await else {
-        return to_login();
-    };
-    let csrf = Csrf::of(&headers);
     let nav = Nav::user(&u, csrf.value.clone(), "tokens");
     let Some(id) = TokenId::parse(&id) else {
         return not_found(&nav);

@@ -92,9 +92,6 @@ impl Driver {
     }
 
     async fn client(&self, chromium: &Path, downloads: &Path) -> Result<Client> {
-        // The WebDriver client's TLS stack needs a process-wide provider (unused: the driver
-        // is spoken to over plain HTTP on loopback).
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let profile = self.home.path().join(format!(
             "profile-{}",
             std::time::SystemTime::now()
@@ -120,7 +117,9 @@ impl Driver {
             },
         });
         let caps = caps.as_object().context("caps")?.clone();
-        Ok(ClientBuilder::rustls()?
+        // The driver is spoken to over plain HTTP on loopback.
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        Ok(ClientBuilder::new(connector)
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{}", self.port))
             .await?)

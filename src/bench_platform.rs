@@ -455,7 +455,16 @@ async fn https_get(http: &reqwest::Client, url: &str, token: Option<&str>) -> Re
 /// The gateway's added latency and its throughput, side by side with a direct connection to
 /// the control plane and with nginx proxying the same control plane, in one run.
 pub async fn gateway(rounds: usize) -> Result<()> {
-    let p = Platform::start(&["--idle-timeout", "1h"])?;
+    // The per-account rate limit would cap the throughput runs; the latency runs stay far
+    // below it either way.
+    let p = Platform::start(&[
+        "--idle-timeout",
+        "1h",
+        "--tenant-rate",
+        "1000000",
+        "--tenant-burst",
+        "1000000",
+    ])?;
     let token = p.signup("bench-gateway@example.com").await?;
     let id = p.create_cluster(&token, "proxy", true).await?;
     let kt = p.kubeconfig_token(&token, &id).await?;

@@ -82,6 +82,12 @@ pub struct ServerArgs {
     /// Clusters one account may have at once [default: 10].
     #[arg(long, env = "KUBICLE_CLUSTER_QUOTA", value_name = "N")]
     pub cluster_quota: Option<u32>,
+    /// Kubernetes requests per second one account may send through the gateway [default: 100].
+    #[arg(long, env = "KUBICLE_TENANT_RATE", value_name = "PER_SECOND")]
+    pub tenant_rate: Option<f64>,
+    /// Kubernetes requests one account may send at once before the rate applies [default: 200].
+    #[arg(long, env = "KUBICLE_TENANT_BURST", value_name = "N")]
+    pub tenant_burst: Option<u32>,
     /// Memory limit of each control plane (e.g. 64Mi, 1Gi) [default: 64Mi].
     #[arg(long, env = "KUBICLE_CP_MEMORY", value_name = "QUANTITY")]
     pub cp_memory: Option<String>,
@@ -123,6 +129,8 @@ pub struct ServerOptions {
     pub allow_non_loopback_metrics: bool,
     /// The binary run as `<binary> apiserver …` (default: `std::env::current_exe()`).
     pub control_plane_binary: Option<PathBuf>,
+    /// Per-account limits in the gateway.
+    pub tenant_limits: crate::ratelimit::RateLimitConfig,
 }
 
 /// cgroup limits of one control-plane process.
@@ -185,6 +193,8 @@ struct FileConfig {
     tls_key: Option<PathBuf>,
     tls_ca: Option<PathBuf>,
     cluster_quota: Option<u32>,
+    tenant_rate: Option<f64>,
+    tenant_burst: Option<u32>,
     cp_memory: Option<Scalar>,
     cp_cpu: Option<Scalar>,
     cp_pids: Option<u64>,
@@ -415,6 +425,32 @@ impl Config {
         .map(|(q, _)| q)
         .unwrap_or(DEFAULT_CLUSTER_QUOTA);
 
+        let mut tenant_limits = crate::ratelimit::RateLimitConfig::default();
+        if let Some((rate, origin)) = pick(
+            args.tenant_rate,
+            file.tenant_rate,
+            "tenant-rate",
+            "KUBICLE_TENANT_RATE",
+            fp,
+        ) {
+            if !(rate.is_finite() && rate > 0.0) {
+                return Err(invalid("tenant-rate", origin, "must be a positive number"));
+            }
+            tenant_limits.per_second = rate;
+        }
+        if let Some((burst, origin)) = pick(
+            args.tenant_burst,
+            file.tenant_burst,
+            "tenant-burst",
+            "KUBICLE_TENANT_BURST",
+            fp,
+        ) {
+            if burst == 0 {
+                return Err(invalid("tenant-burst", origin, "must be at least 1"));
+            }
+            tenant_limits.burst = burst;
+        }
+
         let memory_bytes = match pick(
             args.cp_memory,
             file.cp_memory.map(Scalar::into_string),
@@ -518,6 +554,7 @@ impl Config {
             tls_ca,
             allow_non_loopback_metrics,
             control_plane_binary: None,
+            tenant_limits,
         };
         Ok((config, options))
     }
@@ -1009,6 +1046,30 @@ metrics-listen = "[::1]:9999"
         .unwrap();
         assert_eq!(c.tls_cert, Some(PathBuf::from("/c.pem")));
         assert_eq!(o.tls_ca, Some(PathBuf::from("/ca.pem")));
+    }
+
+    #[test]
+    fn tenant_limits_default_and_are_validated() {
+        let (_, o) = Config::with_options_from_args(args(&[])).unwrap();
+        assert_eq!(
+            o.tenant_limits,
+            crate::ratelimit::RateLimitConfig::default()
+        );
+        let (_, o) = Config::with_options_from_args(args(&[
+            "--tenant-rate",
+            "5000",
+            "--tenant-burst",
+            "64",
+        ]))
+        .unwrap();
+        assert_eq!(
+            (o.tenant_limits.per_second, o.tenant_limits.burst),
+            (5000.0, 64)
+        );
+        let e = Config::with_options_from_args(args(&["--tenant-rate", "0"])).unwrap_err();
+        assert!(e.to_string().contains("tenant-rate"), "{e}");
+        let e = Config::with_options_from_args(args(&["--tenant-burst", "0"])).unwrap_err();
+        assert!(e.to_string().contains("tenant-burst"), "{e}");
     }
 
     #[test]

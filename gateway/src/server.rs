@@ -317,7 +317,7 @@ pub async fn start_with(
         db,
         auth: Arc::new(auth),
         supervisor: supervisor.clone(),
-        limits: Arc::new(RateLimits::new()),
+        limits: Arc::new(RateLimits::with_config(options.tenant_limits.clone())),
         audit,
         metrics: metrics.clone(),
         ca_pem: tls.ca_pem.clone(),

@@ -140,7 +140,9 @@ impl ApiServer {
             .collect();
         let creates = missing.iter().map(|ns| {
             let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
-            objects::create_object(self, &nst, None, obj, false)
+            // Created without managed fields: recording them needs the core/v1 schema, and
+            // loading it (about 10 MiB) at start would make every idle cluster pay for it.
+            objects::create_object_tracked(self, &nst, None, obj, false, None)
         });
         for (ns, res) in missing.iter().zip(futures::future::join_all(creates).await) {
             match res {

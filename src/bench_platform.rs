@@ -30,7 +30,8 @@ impl Drop for Platform {
             .arg("-TERM")
             .arg(self.child.id().to_string())
             .status();
-        let deadline = Instant::now() + Duration::from_secs(15);
+        // Stopping 1,000 control planes takes a while; a SIGKILL would leave their cgroups.
+        let deadline = Instant::now() + Duration::from_secs(120);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
                 return;

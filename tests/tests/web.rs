@@ -152,20 +152,44 @@ impl Shots {
     }
 }
 
+/// The element, waiting for it to appear (a click returns before the next page has loaded).
+async fn element(c: &Client, css: &str) -> Result<fantoccini::elements::Element> {
+    Ok(c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(css))
+        .await
+        .with_context(|| format!("waiting for {css}"))?)
+}
+
+/// Waits until the page's source contains `needle`.
+async fn wait_source(c: &Client, needle: &str) -> Result<String> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let src = c.source().await?;
+        if src.contains(needle) {
+            return Ok(src);
+        }
+        if Instant::now() > deadline {
+            bail!("the page never showed {needle:?}: {src}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn fill(c: &Client, css: &str, value: &str) -> Result<()> {
-    let e = c.find(Locator::Css(css)).await?;
+    let e = element(c, css).await?;
     e.clear().await?;
     e.send_keys(value).await?;
     Ok(())
 }
 
 async fn click(c: &Client, css: &str) -> Result<()> {
-    c.find(Locator::Css(css)).await?.click().await?;
+    element(c, css).await?.click().await?;
     Ok(())
 }
 
 async fn text(c: &Client, css: &str) -> Result<String> {
-    Ok(c.find(Locator::Css(css)).await?.text().await?)
+    Ok(element(c, css).await?.text().await?)
 }
 
 async fn wait_text(c: &Client, css: &str, want: &str, within: Duration) -> Result<()> {
@@ -185,6 +209,22 @@ async fn wait_text(c: &Client, css: &str, want: &str, within: Duration) -> Resul
 
 async fn path_of(c: &Client) -> Result<String> {
     Ok(c.current_url().await?.path().to_string())
+}
+
+/// Waits until a navigation started by a click (a form submission) has arrived at `want`:
+/// a click returns before the browser has loaded the next page.
+async fn wait_path(c: &Client, want: &str) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let now = path_of(c).await?;
+        if now == want && c.execute("return document.readyState", vec![]).await? == "complete" {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!("the browser stayed at {now} instead of going to {want}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 async fn signup(c: &Client, base: &str, email: &str, password: &str) -> Result<()> {
@@ -222,12 +262,12 @@ fn browser_signup_cluster_kubeconfig_tokens_delete_logout() -> Result<()> {
             shots.take(&c, "landing").await?;
 
             signup(&c, &base, "web-user@example.com", "a long enough password").await?;
-            assert_eq!(path_of(&c).await?, "/dashboard");
+            wait_path(&c, "/dashboard").await?;
             shots.take(&c, "dashboard-empty").await?;
 
             fill(&c, "#name", "web-demo").await?;
             click(&c, "form[action='/clusters'] button").await?;
-            assert_eq!(path_of(&c).await?, "/clusters/web-demo");
+            wait_path(&c, "/clusters/web-demo").await?;
             wait_text(&c, "#cluster-status", "Ready", Duration::from_secs(20)).await?;
             shots.take(&c, "cluster-ready").await?;
 
@@ -271,8 +311,8 @@ fn browser_signup_cluster_kubeconfig_tokens_delete_logout() -> Result<()> {
             });
             assert_eq!(me, 200, "the new token works on the REST API");
             click(&c, "form[action$='/revoke'] button").await?;
-            assert_eq!(path_of(&c).await?, "/tokens");
-            assert!(c.source().await?.contains("revoked"));
+            wait_path(&c, "/tokens").await?;
+            wait_source(&c, ">revoked<").await?;
             shots.take(&c, "token-revoked").await?;
             let deadline = Instant::now() + Duration::from_secs(2);
             while tokio::task::block_in_place(|| {
@@ -290,7 +330,7 @@ fn browser_signup_cluster_kubeconfig_tokens_delete_logout() -> Result<()> {
             c.goto(&format!("{base}/clusters/web-demo")).await?;
             fill(&c, "#confirm", "web-demo").await?;
             click(&c, "form.danger button").await?;
-            assert_eq!(path_of(&c).await?, "/dashboard");
+            wait_path(&c, "/dashboard").await?;
             shots.take(&c, "cluster-deleted").await?;
             let deadline = Instant::now() + Duration::from_secs(20);
             while c.source().await?.contains("web-demo") {
@@ -305,7 +345,7 @@ fn browser_signup_cluster_kubeconfig_tokens_delete_logout() -> Result<()> {
             shots.take(&c, "ci-docs").await?;
 
             click(&c, "form[action='/logout'] button").await?;
-            assert_eq!(path_of(&c).await?, "/");
+            wait_path(&c, "/").await?;
             c.goto(&format!("{base}/dashboard")).await?;
             assert_eq!(path_of(&c).await?, "/login", "logged out for real");
             shots.take(&c, "logged-out").await?;
@@ -334,6 +374,7 @@ fn browser_negative_paths() -> Result<()> {
             signup(&c, &base, "owner@example.com", "owner's long password").await?;
             fill(&c, "#name", "private").await?;
             click(&c, "form[action='/clusters'] button").await?;
+            wait_path(&c, "/clusters/private").await?;
             let a_url = c.current_url().await?;
             click(&c, "form[action='/logout'] button").await?;
 
@@ -376,9 +417,7 @@ fn browser_negative_paths() -> Result<()> {
                 vec![],
             )
             .await?;
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            let src = c.source().await?;
-            assert!(src.contains("Request refused"), "CSRF refusal page: {src}");
+            wait_source(&c, "Request refused").await?;
             shots.take(&c, "csrf-missing-403").await?;
 
             // Another account's cluster URL → 404.

@@ -240,22 +240,7 @@ impl ApiServer {
     /// Asks the server to stop with SIGTERM and waits up to `timeout` for it to exit; returns
     /// its exit status, or `None` (after a SIGKILL) when it did not stop in time.
     pub fn terminate(&mut self, timeout: Duration) -> Option<ExitStatus> {
-        let mut child = self.child.take()?;
-        let _ = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Ok(Some(status)) = child.try_wait() {
-                return Some(status);
-            }
-            if Instant::now() >= deadline {
-                let _ = child.kill();
-                let _ = child.wait();
-                return None;
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
+        terminate_child(self.child.take()?, timeout)
     }
 
     /// Stops the server if it runs (SIGKILL), then starts it again on the same data directory
@@ -874,5 +859,25 @@ mod tests {
             assert!(kubectl_path("1.33").is_some());
         }
         assert!(kubectl_path("1.9").is_none());
+    }
+}
+
+/// Sends SIGTERM to `child` and waits up to `timeout` for it to exit; returns its exit status,
+/// or `None` (after a SIGKILL) when it did not stop in time.
+pub fn terminate_child(mut child: Child, timeout: Duration) -> Option<ExitStatus> {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some(status);
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        thread::sleep(Duration::from_millis(10));
     }
 }

@@ -428,22 +428,7 @@ impl PlatformServer {
     /// Sends SIGTERM and waits up to `timeout` for the exit; `None` (after a SIGKILL) when it
     /// did not stop in time.
     pub fn terminate(&mut self, timeout: Duration) -> Option<ExitStatus> {
-        let mut child = self.child.take()?;
-        let _ = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Ok(Some(status)) = child.try_wait() {
-                return Some(status);
-            }
-            if Instant::now() >= deadline {
-                let _ = child.kill();
-                let _ = child.wait();
-                return None;
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
+        crate::terminate_child(self.child.take()?, timeout)
     }
 
     /// Kills the server with SIGKILL and waits for it.

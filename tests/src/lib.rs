@@ -6,6 +6,7 @@
 //! - [`Kubectl`]: runs one kubectl version against one server, with a timeout, and returns a
 //!   [`CmdOutput`]; [`Kubectl::spawn`] keeps a command (a watch, a wait) in the background.
 //! - [`parse_table`], [`json_stream`]: read what kubectl prints.
+//! - [`steps::Steps`]: runs a scenario's named steps to the end and reports every failure.
 //!
 //! Environment: `KUBICLE_BIN` (default `<target>/release/kubicle`), `KUBICLE_TOOLS_DIR`
 //! (default `~/.cache/kubicle-test-tools`). A test that panics keeps the server's directory and
@@ -23,6 +24,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 pub mod platform;
+pub mod steps;
 
 /// How long [`ApiServer::start`] and [`ApiServer::restart`] wait for `/readyz` to answer 200.
 pub const READY_TIMEOUT: Duration = Duration::from_secs(30);

@@ -20,12 +20,9 @@
 //! Every step runs even when an earlier one failed; the test then fails listing each failed
 //! step with the command, its exit code, stdout and stderr.
 
-use std::cell::{Cell, RefCell};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::Once;
-use std::time::Instant;
 
+use kubicle_e2e::steps::Steps;
 use kubicle_e2e::{ApiServer, CmdOutput, Kubectl, parse_table, run_command, workspace_root};
 use serde_json::{Value, json};
 
@@ -110,7 +107,7 @@ fn scenario(version: &str) {
             .tempdir()
             .expect("a work folder"),
     };
-    let mut s = Steps::new(&ctx);
+    let mut s = Steps::new(format!("kubectl {}", ctx.k.version()), &ctx);
     s.step("apply -f a multi-document manifest", step_first_apply);
     s.step("a change made by someone else", step_out_of_band_label);
     s.step("diff of the edited file", step_diff_shows_change);
@@ -639,87 +636,3 @@ fn assert_contains(out: &CmdOutput, text: &str, needle: &str) {
     );
 }
 
-// ---------------------------------------------------------------- step runner
-
-thread_local! {
-    static IN_STEP: Cell<bool> = const { Cell::new(false) };
-    static PANIC_AT: RefCell<Option<String>> = const { RefCell::new(None) };
-}
-
-/// Keeps panics inside steps quiet (their messages go into the final report) and records
-/// where they happened; other panics go to the previous hook.
-fn quiet_step_panics() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if IN_STEP.with(Cell::get) {
-                let at = info
-                    .location()
-                    .map(|l| format!("{}:{}", l.file(), l.line()));
-                PANIC_AT.with(|p| *p.borrow_mut() = at);
-            } else {
-                previous(info);
-            }
-        }));
-    });
-}
-
-/// Runs named steps in order, each to the end even when an earlier one failed, and panics at
-/// [`Steps::finish`] with every failure.
-struct Steps<'a> {
-    ctx: &'a Ctx,
-    ran: usize,
-    failures: Vec<(String, String)>,
-}
-
-impl<'a> Steps<'a> {
-    fn new(ctx: &'a Ctx) -> Steps<'a> {
-        quiet_step_panics();
-        Steps {
-            ctx,
-            ran: 0,
-            failures: Vec::new(),
-        }
-    }
-
-    fn step(&mut self, name: &str, f: impl FnOnce(&Ctx)) {
-        self.ran += 1;
-        let version = self.ctx.k.version();
-        eprintln!("=== kubectl {version} step: {name}");
-        let started = Instant::now();
-        IN_STEP.with(|s| s.set(true));
-        let result = catch_unwind(AssertUnwindSafe(|| f(self.ctx)));
-        IN_STEP.with(|s| s.set(false));
-        match result {
-            Ok(()) => eprintln!("    ok in {:?}", started.elapsed()),
-            Err(payload) => {
-                let msg = payload
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_else(|| "(no message)".into());
-                let at = PANIC_AT.with(|p| p.borrow_mut().take()).unwrap_or_default();
-                eprintln!("    FAILED in {:?} at {at}", started.elapsed());
-                self.failures.push((format!("{name} (at {at})"), msg));
-            }
-        }
-    }
-
-    fn finish(self) {
-        if self.failures.is_empty() {
-            return;
-        }
-        let mut report = format!(
-            "{} of {} steps failed with kubectl {}:\n",
-            self.failures.len(),
-            self.ran,
-            self.ctx.k.version()
-        );
-        for (name, msg) in &self.failures {
-            let msg: String = msg.chars().take(4000).collect();
-            report.push_str(&format!("\n##### {name}\n{msg}\n"));
-        }
-        panic!("{report}");
-    }
-}

@@ -5,13 +5,11 @@
 //! on its exit code. A scenario runs all its steps even when some fail, then fails with the
 //! list of failed steps, so one run shows every difference from real Kubernetes.
 
-use std::cell::{Cell, RefCell};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
-use std::sync::Once;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use kubicle_e2e::steps::Steps;
 use kubicle_e2e::{ApiServer, CmdOutput, Kubectl, json_stream, parse_table};
 use serde_json::{Value, json};
 
@@ -74,89 +72,10 @@ fn objects_survive_kill9_and_restart() {
     );
 }
 
-thread_local! {
-    /// Set while a step runs: its panic is reported by [`Scenario::finish`], not by the hook.
-    static IN_STEP: Cell<bool> = const { Cell::new(false) };
-    /// Where the current step panicked.
-    static PANIC_AT: RefCell<Option<String>> = const { RefCell::new(None) };
-}
-
-/// Installs (once) a panic hook that stays quiet for panics inside steps, noting only where
-/// they happened, and defers to the previous hook for every other panic.
-fn quiet_step_panics() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if IN_STEP.with(Cell::get) {
-                let at = info
-                    .location()
-                    .map(|l| format!("{}:{}", l.file(), l.line()));
-                PANIC_AT.with(|p| *p.borrow_mut() = at);
-            } else {
-                previous(info);
-            }
-        }));
-    });
-}
-
-/// Runs the steps in order, catching each step's panic so that the rest still run.
-struct Scenario<'a> {
-    k: &'a Kubectl,
-    ran: usize,
-    failures: Vec<(String, String)>,
-}
-
-impl Scenario<'_> {
-    fn step(&mut self, name: &str, f: impl FnOnce(&Kubectl)) {
-        quiet_step_panics();
-        self.ran += 1;
-        let started = Instant::now();
-        eprintln!("=== kubectl {} step: {name}", self.k.version());
-        IN_STEP.with(|s| s.set(true));
-        let result = catch_unwind(AssertUnwindSafe(|| f(self.k)));
-        IN_STEP.with(|s| s.set(false));
-        match result {
-            Ok(()) => eprintln!("    ok in {:?}", started.elapsed()),
-            Err(payload) => {
-                let msg = payload
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_else(|| "(no message)".into());
-                let at = PANIC_AT.with(|p| p.borrow_mut().take()).unwrap_or_default();
-                eprintln!("    FAILED in {:?} at {at}", started.elapsed());
-                self.failures.push((format!("{name} (at {at})"), msg));
-            }
-        }
-    }
-
-    fn finish(self) {
-        if self.failures.is_empty() {
-            return;
-        }
-        let mut report = format!(
-            "{} of {} steps failed with kubectl {}:\n",
-            self.failures.len(),
-            self.ran,
-            self.k.version()
-        );
-        for (name, msg) in &self.failures {
-            let msg: String = msg.chars().take(3000).collect();
-            report.push_str(&format!("\n##### {name}\n{msg}\n"));
-        }
-        panic!("{report}");
-    }
-}
-
 fn scenario(version: &str) {
     let server = ApiServer::start();
     let k = server.kubectl(version);
-    let mut s = Scenario {
-        k: &k,
-        ran: 0,
-        failures: Vec::new(),
-    };
+    let mut s = Steps::new(format!("kubectl {}", k.version()), &k);
     s.step("version", step_version);
     s.step("api-resources", step_api_resources);
     s.step("system namespaces", step_system_namespaces);

@@ -377,6 +377,8 @@ fn browser_negative_paths() -> Result<()> {
             wait_path(&c, "/clusters/private").await?;
             let a_url = c.current_url().await?;
             click(&c, "form[action='/logout'] button").await?;
+            // The logout must have landed before the next navigation starts, or the two race.
+            wait_path(&c, "/").await?;
 
             // Taken email.
             signup(&c, &base, "owner@example.com", "another long password").await?;
@@ -422,6 +424,7 @@ fn browser_negative_paths() -> Result<()> {
 
             // Another account's cluster URL → 404.
             signup(&c, &base, "intruder@example.com", "intruder's long password").await?;
+            wait_path(&c, "/dashboard").await?;
             c.goto(a_url.as_str()).await?;
             let src = c.source().await?;
             assert!(src.contains("Not found"), "another account's cluster: {src}");

@@ -1201,16 +1201,31 @@ mod tests {
             String::from_utf8_lossy(&out.stderr)
         );
 
-        let (path, body) = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        let (path, mut body) = tokio::time::timeout(Duration::from_secs(10), rx.recv())
             .await
             .expect("an export arrived")
             .unwrap();
         assert_eq!(path, "/v1/traces");
-        let has = |needle: &str| body.windows(needle.len()).any(|w| w == needle.as_bytes());
-        assert!(has("cexportedcluster0000000"), "cluster id attribute");
-        assert!(has("aexportedaccount0000000"), "account id attribute");
-        assert!(has("kubicle"), "service name");
+        // Spans may come in more than one export.
+        while let Ok(Some((_, more))) =
+            tokio::time::timeout(Duration::from_millis(500), rx.recv()).await
+        {
+            body = [body, more].concat().into();
+        }
+        let has = |needle: &[u8]| body.windows(needle.len()).any(|w| w == needle);
+        assert!(has(b"cexportedcluster0000000"), "cluster id attribute");
+        assert!(has(b"aexportedaccount0000000"), "account id attribute");
+        assert!(has(b"kubicle"), "service name");
+        // The REST request's span continued the client's trace (ids travel as raw bytes).
+        assert!(has(b"/api/v1/openapi.json"), "the REST request's span");
+        assert!(has(CLIENT_TRACE_ID), "the client's trace id");
+        assert!(has(CLIENT_SPAN_ID), "the client's span as the parent");
     }
+
+    /// The trace and span ids the OTLP child sends in `traceparent` (as text, for a search in
+    /// the binary export).
+    const CLIENT_TRACE_ID: &[u8; 16] = b"kubicle-trace-id";
+    const CLIENT_SPAN_ID: &[u8; 8] = b"parentid";
 
     /// The child half of the test above; does nothing unless started by it.
     #[test]
@@ -1236,6 +1251,36 @@ mod tests {
                 tracing::info!("inside");
             });
             drop(span);
+
+            // A REST request carrying a client's W3C trace context.
+            let dir = tempfile::tempdir().unwrap();
+            let server = start(test_config(dir.path())).await.unwrap();
+            let traceparent = format!(
+                "00-{}-{}-01",
+                hex::encode(CLIENT_TRACE_ID),
+                hex::encode(CLIENT_SPAN_ID)
+            );
+            let tcp = TcpStream::connect(server.https_addr).await.unwrap();
+            let connector = tokio_rustls::TlsConnector::from(Arc::new(
+                tls::client_config(&server.ca_pem, &[b"http/1.1"]).unwrap(),
+            ));
+            let stream = connector
+                .connect(ServerName::try_from("localhost").unwrap(), tcp)
+                .await
+                .unwrap();
+            let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            let req = http::Request::builder()
+                .uri("/api/v1/openapi.json")
+                .header(header::HOST, "localhost")
+                .header("traceparent", traceparent)
+                .body(Empty::<Bytes>::new())
+                .unwrap();
+            let status = sender.send_request(req).await.unwrap().status();
+            assert_eq!(status, StatusCode::OK);
+            server.shutdown().await.unwrap();
             guard.shutdown().await;
         });
         println!("otlp child done");

@@ -422,7 +422,9 @@ fn interrupted_clusters(backend: Backend, test: &str) {
         let kubeconfig = server.kubeconfig(&session, &id);
         server
             .kubectl("1.37", &kubeconfig)
-            .run(&w(&format!("create configmap in-{name} --from-literal=k={name}")))
+            .run(&w(&format!(
+                "create configmap in-{name} --from-literal=k={name}"
+            )))
             .ok();
         ids.push(id);
         kubeconfigs.push(kubeconfig);
@@ -549,18 +551,26 @@ fn leftover_cgroups_are_removed_at_restart() {
     }
     server.restart();
     for d in &dirs {
-        assert!(!d.exists(), "{} is still there after the restart", d.display());
+        assert!(
+            !d.exists(),
+            "{} is still there after the restart",
+            d.display()
+        );
     }
     let out = server
         .kubectl("1.37", &kubeconfig)
         .run(&w("get namespace default -o name"))
         .ok();
     assert_eq!(out.stdout.trim(), "namespace/default", "{out}");
-    assert!(!cluster_cgroup_dirs(&id).is_empty(), "woken in a new cgroup");
+    assert!(
+        !cluster_cgroup_dirs(&id).is_empty(),
+        "woken in a new cgroup"
+    );
     // SIGTERM stops the control plane and removes its cgroup (a drop would SIGKILL).
     server.terminate(Duration::from_secs(20));
     assert!(
-        eventually(Duration::from_secs(5), || cluster_cgroup_dirs(&id).is_empty()),
+        eventually(Duration::from_secs(5), || cluster_cgroup_dirs(&id)
+            .is_empty()),
         "a clean stop left {:?}",
         cluster_cgroup_dirs(&id)
     );

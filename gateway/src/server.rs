@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use axum::Router;
-use axum::extract::ConnectInfo;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -50,6 +50,8 @@ pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a request waits for a starting control plane before 503.
 pub const CONTROL_PLANE_WAIT: Duration = Duration::from_secs(10);
+/// How long `/readyz` waits for the platform database to answer before 503.
+pub const READY_DB_TIMEOUT: Duration = Duration::from_secs(2);
 /// Capacity of the audit channel between the proxy and the writer task.
 const AUDIT_CHANNEL: usize = 8192;
 /// Records written per database call.
@@ -323,6 +325,17 @@ pub async fn start_with(
         ca_pem: tls.ca_pem.clone(),
     });
 
+    // Clusters a previous run left Provisioning or Deleting (it died mid-way) are finished in
+    // the background; requests meanwhile see them in that state, as they would have.
+    {
+        let state = state.clone();
+        tokio::spawn(async move {
+            if let Err(e) = crate::api::clusters::resume_interrupted(state).await {
+                tracing::error!(error = %e, "cannot resume the clusters left mid-way");
+            }
+        });
+    }
+
     let shutting_down = Arc::new(AtomicBool::new(false));
     let app = app(state.clone(), shutting_down.clone());
 
@@ -430,15 +443,9 @@ fn app(state: AppState, shutting_down: Arc<AtomicBool>) -> Router {
         .route("/healthz", get(|| async { "ok\n" }))
         .route(
             "/readyz",
-            get(move || {
+            get(move |State(state): State<AppState>| {
                 let down = shutting_down.load(Ordering::SeqCst);
-                async move {
-                    if down {
-                        (StatusCode::SERVICE_UNAVAILABLE, "shutting down\n")
-                    } else {
-                        (StatusCode::OK, "ok\n")
-                    }
-                }
+                async move { readyz(&state, down).await }
             }),
         )
         .merge(crate::api::router_with(logins.clone()))
@@ -446,6 +453,38 @@ fn app(state: AppState, shutting_down: Arc<AtomicBool>) -> Router {
         .merge(crate::proxy::router())
         .fallback(not_found)
         .with_state(state)
+}
+
+/// Readiness: 503 with a one-line reason while shutting down or when the platform database
+/// does not answer a trivial query within [`READY_DB_TIMEOUT`]; 200 `ok` otherwise.
+/// `/healthz` stays a liveness check that touches nothing.
+async fn readyz(state: &AppState, shutting_down: bool) -> (StatusCode, String) {
+    if shutting_down {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "shutting down\n".to_owned(),
+        );
+    }
+    match tokio::time::timeout(READY_DB_TIMEOUT, state.db.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ok\n".to_owned()),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readiness: the platform database failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "platform database unavailable\n".to_owned(),
+            )
+        }
+        Err(_) => {
+            tracing::warn!(timeout = ?READY_DB_TIMEOUT, "readiness: the platform database did not answer");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "platform database did not answer within {} s\n",
+                    READY_DB_TIMEOUT.as_secs()
+                ),
+            )
+        }
+    }
 }
 
 async fn not_found(uri: axum::http::Uri) -> Response {
@@ -1054,6 +1093,67 @@ mod tests {
         again.shutdown().await.unwrap();
     }
 
+    /// `/readyz` asks the platform database: while another connection holds SQLite's write
+    /// lock (a stuck writer, a `sqlite3` shell left in a transaction), it answers 503 with the
+    /// reason within its timeout; `/healthz` does not care. Once the lock is gone, 200.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn readyz_fails_while_the_platform_database_does_not_answer() {
+        use sqlx::{Connection, Executor};
+        let dir = tempfile::tempdir().unwrap();
+        let server = start(test_config(dir.path())).await.unwrap();
+        let (addr, ca) = (server.https_addr, server.ca_pem.clone());
+        let a = https(addr, &ca, &[], "GET", "/readyz", None).await.unwrap();
+        assert_eq!((a.status, a.body.as_str()), (StatusCode::OK, "ok\n"));
+
+        let url = format!("sqlite://{}", dir.path().join("platform.db").display());
+        let mut blocker = sqlx::AnyConnection::connect(&url).await.unwrap();
+        blocker.execute("BEGIN IMMEDIATE").await.unwrap();
+
+        let t = std::time::Instant::now();
+        let a = https(addr, &ca, &[], "GET", "/readyz", None).await.unwrap();
+        let took = t.elapsed();
+        assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE, "{}", a.body);
+        assert_eq!(a.body, "platform database did not answer within 2 s\n");
+        assert!(
+            took >= READY_DB_TIMEOUT && took < READY_DB_TIMEOUT + Duration::from_secs(2),
+            "answered after {took:?}"
+        );
+        let a = https(addr, &ca, &[], "GET", "/healthz", None)
+            .await
+            .unwrap();
+        assert_eq!(
+            a.status,
+            StatusCode::OK,
+            "liveness does not depend on the database"
+        );
+
+        blocker.execute("COMMIT").await.unwrap();
+        blocker.close().await.unwrap();
+        let mut last = None;
+        for _ in 0..100 {
+            let a = https(addr, &ca, &[], "GET", "/readyz", None).await.unwrap();
+            if a.status == StatusCode::OK {
+                last = None;
+                break;
+            }
+            last = Some((a.status, a.body));
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(last, None, "still not ready after the lock was released");
+
+        // A database that is gone for good (its pool closed) is reported at once.
+        server.state.db.close().await;
+        let a = https(addr, &ca, &[], "GET", "/readyz", None).await.unwrap();
+        assert_eq!(
+            (a.status, a.body.as_str()),
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "platform database unavailable\n"
+            )
+        );
+        server.shutdown().await.unwrap();
+    }
+
     #[tokio::test]
     async fn non_loopback_metrics_are_refused_without_the_setting() {
         let dir = tempfile::tempdir().unwrap();
@@ -1101,16 +1201,31 @@ mod tests {
             String::from_utf8_lossy(&out.stderr)
         );
 
-        let (path, body) = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        let (path, mut body) = tokio::time::timeout(Duration::from_secs(10), rx.recv())
             .await
             .expect("an export arrived")
             .unwrap();
         assert_eq!(path, "/v1/traces");
-        let has = |needle: &str| body.windows(needle.len()).any(|w| w == needle.as_bytes());
-        assert!(has("cexportedcluster0000000"), "cluster id attribute");
-        assert!(has("aexportedaccount0000000"), "account id attribute");
-        assert!(has("kubicle"), "service name");
+        // Spans may come in more than one export.
+        while let Ok(Some((_, more))) =
+            tokio::time::timeout(Duration::from_millis(500), rx.recv()).await
+        {
+            body = [body, more].concat().into();
+        }
+        let has = |needle: &[u8]| body.windows(needle.len()).any(|w| w == needle);
+        assert!(has(b"cexportedcluster0000000"), "cluster id attribute");
+        assert!(has(b"aexportedaccount0000000"), "account id attribute");
+        assert!(has(b"kubicle"), "service name");
+        // The REST request's span continued the client's trace (ids travel as raw bytes).
+        assert!(has(b"/api/v1/openapi.json"), "the REST request's span");
+        assert!(has(CLIENT_TRACE_ID), "the client's trace id");
+        assert!(has(CLIENT_SPAN_ID), "the client's span as the parent");
     }
+
+    /// The trace and span ids the OTLP child sends in `traceparent` (as text, for a search in
+    /// the binary export).
+    const CLIENT_TRACE_ID: &[u8; 16] = b"kubicle-trace-id";
+    const CLIENT_SPAN_ID: &[u8; 8] = b"parentid";
 
     /// The child half of the test above; does nothing unless started by it.
     #[test]
@@ -1136,6 +1251,36 @@ mod tests {
                 tracing::info!("inside");
             });
             drop(span);
+
+            // A REST request carrying a client's W3C trace context.
+            let dir = tempfile::tempdir().unwrap();
+            let server = start(test_config(dir.path())).await.unwrap();
+            let traceparent = format!(
+                "00-{}-{}-01",
+                hex::encode(CLIENT_TRACE_ID),
+                hex::encode(CLIENT_SPAN_ID)
+            );
+            let tcp = TcpStream::connect(server.https_addr).await.unwrap();
+            let connector = tokio_rustls::TlsConnector::from(Arc::new(
+                tls::client_config(&server.ca_pem, &[b"http/1.1"]).unwrap(),
+            ));
+            let stream = connector
+                .connect(ServerName::try_from("localhost").unwrap(), tcp)
+                .await
+                .unwrap();
+            let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            let req = http::Request::builder()
+                .uri("/api/v1/openapi.json")
+                .header(header::HOST, "localhost")
+                .header("traceparent", traceparent)
+                .body(Empty::<Bytes>::new())
+                .unwrap();
+            let status = sender.send_request(req).await.unwrap().status();
+            assert_eq!(status, StatusCode::OK);
+            server.shutdown().await.unwrap();
             guard.shutdown().await;
         });
         println!("otlp child done");

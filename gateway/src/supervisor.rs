@@ -240,6 +240,14 @@ impl Supervisor {
                 }
             }
         }
+        // None of them runs yet, so an empty cgroup of theirs was left by an earlier run
+        // that died without cleaning up (SIGKILL: its children exit on stdin EOF, but nobody
+        // removes their cgroups).
+        let ours: Vec<ClusterId> = shared.slots.lock().keys().cloned().collect();
+        let removed = remove_leftover_cgroups(&ours);
+        if removed > 0 {
+            tracing::info!(removed, "removed empty cgroups left by an earlier run");
+        }
         shared.publish();
         let sup = Arc::new(Self { shared });
         sup.ensure_reaper();
@@ -356,6 +364,11 @@ impl Supervisor {
             .proc
             .as_ref()
             .and_then(|p| p.cgroup.clone())
+    }
+
+    /// Whether [`Supervisor::shutdown`] has begun (acquires fail from then on).
+    pub fn is_shutting_down(&self) -> bool {
+        self.shared.shutting_down.load(Ordering::SeqCst)
     }
 
     /// How many control-plane processes were spawned since this supervisor was created.
@@ -870,8 +883,11 @@ struct Cgroups {
 
 const CONTROLLERS: [&str; 3] = ["memory", "cpu", "pids"];
 
+/// The parent of every control plane's cgroup, below each hierarchy's root.
+const CGROUP_PARENT: &str = "kubicle";
+
 fn cgroup_path(id: &ClusterId) -> String {
-    format!("kubicle/{id}")
+    format!("{CGROUP_PARENT}/{id}")
 }
 
 fn load_cgroup(path: &str) -> cgroups_rs::Cgroup {
@@ -880,6 +896,59 @@ fn load_cgroup(path: &str) -> cgroups_rs::Cgroup {
         path,
         CONTROLLERS.iter().map(|c| c.to_string()).collect(),
     )
+}
+
+/// The folders of the `kubicle` parent cgroup, one per hierarchy that has it (three on v1:
+/// memory, cpu, pids; one on v2).
+fn parent_cgroup_dirs() -> Vec<PathBuf> {
+    let parent = load_cgroup(CGROUP_PARENT);
+    let mut dirs: Vec<PathBuf> = parent
+        .subsystems()
+        .iter()
+        .map(|s| s.to_controller().path().to_path_buf())
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs
+}
+
+/// Removes the cgroups `kubicle/<id>` of the clusters in `ours` that have no process left, in
+/// every hierarchy; returns how many folders went. Others' cgroups (ids not in `ours`, which
+/// may belong to another server on this machine) and any cgroup with a process in it are
+/// left alone: the kernel refuses to remove a cgroup with processes anyway, and the
+/// `cgroup.procs` check comes first.
+fn remove_leftover_cgroups(ours: &[ClusterId]) -> usize {
+    if ours.is_empty() {
+        return 0;
+    }
+    let ours: std::collections::HashSet<&str> = ours.iter().map(ClusterId::as_str).collect();
+    let mut removed = 0;
+    for dir in parent_cgroup_dirs() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if !ours.contains(name) || !e.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            let path = e.path();
+            let empty = std::fs::read_to_string(path.join("cgroup.procs"))
+                .is_ok_and(|procs| procs.trim().is_empty());
+            if !empty {
+                tracing::warn!(cgroup = %path.display(), "a cgroup of ours still has processes; leaving it");
+                continue;
+            }
+            match std::fs::remove_dir(&path) {
+                Ok(()) => removed += 1,
+                Err(e) => {
+                    tracing::warn!(cgroup = %path.display(), error = %e, "cannot remove a leftover cgroup")
+                }
+            }
+        }
+    }
+    removed
 }
 
 impl Cgroups {
@@ -1467,5 +1536,89 @@ mod tests {
         sup.remove(&stale).await.unwrap();
         assert!(!cg.exists(), "the stale cgroup was not removed");
         sup.shutdown().await;
+    }
+
+    /// A server killed with SIGKILL leaves `kubicle/<id>` cgroups behind (its control planes
+    /// exit on stdin EOF, nobody removes their cgroups). The next supervisor on that data dir
+    /// removes the empty ones of its own clusters, and nothing else.
+    #[tokio::test]
+    async fn a_new_supervisor_removes_the_empty_cgroups_of_its_clusters() {
+        if let Err(why) = cgroups_writable() {
+            eprintln!(
+                "SKIP a_new_supervisor_removes_the_empty_cgroups_of_its_clusters: cgroups are not writable here ({why})"
+            );
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let clusters = dir.path().join("clusters");
+        let (empty, busy, foreign) = (
+            ClusterId::new_random(),
+            ClusterId::new_random(),
+            ClusterId::new_random(),
+        );
+        for id in [&empty, &busy] {
+            std::fs::create_dir_all(clusters.join(id.as_str())).unwrap();
+        }
+        /// Kills the sleeper and removes the test's cgroups, also when an assertion failed.
+        struct Cleanup(Vec<cgroups_rs::Cgroup>, Option<std::process::Child>);
+        impl Drop for Cleanup {
+            fn drop(&mut self) {
+                if let Some(mut p) = self.1.take() {
+                    let _ = p.kill();
+                    let _ = p.wait();
+                }
+                for cg in &self.0 {
+                    let _ = cg.delete();
+                }
+            }
+        }
+        let mut cleanup = Cleanup(Vec::new(), None);
+        for id in [&empty, &busy, &foreign] {
+            let cg = load_cgroup(&cgroup_path(id));
+            set_limits(&cg, &limits()).unwrap();
+            cleanup.0.push(cg);
+        }
+        // A process still in a cgroup of ours (one that did not exit): left alone.
+        let sleeper = std::process::Command::new("sleep")
+            .arg("60")
+            .spawn()
+            .unwrap();
+        cleanup.0[1]
+            .add_task_by_tgid(cgroups_rs::CgroupPid::from(u64::from(sleeper.id())))
+            .unwrap();
+        cleanup.1 = Some(sleeper);
+        let dirs = |id: &ClusterId| -> Vec<PathBuf> {
+            parent_cgroup_dirs()
+                .into_iter()
+                .map(|d| d.join(id.as_str()))
+                .collect()
+        };
+        assert!(!dirs(&empty).is_empty());
+        for id in [&empty, &busy, &foreign] {
+            for d in dirs(id) {
+                assert!(d.is_dir(), "{} was not created", d.display());
+            }
+        }
+
+        let sup = supervisor(dir.path());
+        for d in dirs(&empty) {
+            assert!(
+                !d.exists(),
+                "the leftover cgroup {} is still there",
+                d.display()
+            );
+        }
+        for d in dirs(&busy).into_iter().chain(dirs(&foreign)) {
+            assert!(d.is_dir(), "{} was removed", d.display());
+        }
+        // The cluster itself still works, in a fresh cgroup.
+        drop(sup.acquire(&empty).await.unwrap());
+        assert_eq!(sup.cgroup(&empty), Some(cgroup_path(&empty)));
+        sup.shutdown().await;
+
+        drop(cleanup);
+        for d in dirs(&busy).into_iter().chain(dirs(&foreign)) {
+            assert!(!d.exists(), "cleanup of {} failed", d.display());
+        }
     }
 }

@@ -687,6 +687,35 @@ impl PlatformServer {
         control_plane_pids(&self.data_dir.to_string_lossy(), Some(id))
     }
 
+    /// Runs one SQL statement (`$1`… bound to `binds`, as text) on the platform database,
+    /// whichever backend is in use; returns the number of rows it changed. For tests that put
+    /// rows into states a server leaves behind when it dies (best with the server stopped).
+    pub fn sql(&self, statement: &str, binds: &[&str]) -> u64 {
+        let url = match &self.options.database_url {
+            Some(u) => u.clone(),
+            None => format!("sqlite://{}", self.data_dir.join("platform.db").display()),
+        };
+        let statement = statement.to_string();
+        let binds: Vec<String> = binds.iter().map(|b| b.to_string()).collect();
+        block_on(async move {
+            use sqlx::Connection;
+            sqlx::any::install_default_drivers();
+            let mut conn = sqlx::AnyConnection::connect(&url)
+                .await
+                .unwrap_or_else(|e| panic!("open the platform database {url}: {e}"));
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(statement.clone()));
+            for b in binds {
+                query = query.bind(b);
+            }
+            let done = query
+                .execute(&mut conn)
+                .await
+                .unwrap_or_else(|e| panic!("{statement}: {e}"));
+            let _ = conn.close().await;
+            done.rows_affected()
+        })
+    }
+
     /// Reads the platform database's audit records (newest last), through sqlx, whichever
     /// backend is in use. Columns are returned as JSON values keyed by column name.
     pub fn audit_rows(&self) -> Vec<serde_json::Map<String, Value>> {

@@ -2,7 +2,9 @@
 //! and the next kubectl call wakes it with its data intact; a control plane killed with
 //! SIGKILL is replaced on the next request; a restart of `kubicle server` (SIGTERM, then a new
 //! start on the same data dir) keeps every cluster and its objects and leaves no control plane
-//! behind; a SIGKILLed server's control planes exit on their own.
+//! behind; a SIGKILLed server's control planes exit on their own. A server that died mid-way
+//! leaves clusters Provisioning or Deleting and empty cgroups: the next start provisions the
+//! first again (or marks them Failed), finishes deleting the second and removes the cgroups.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -384,4 +386,192 @@ fn open_watch_keeps_the_cluster_awake() {
     );
     assert!(watch.is_running(), "the watch ended: {}", watch.stderr());
     drop(watch.kill());
+}
+
+#[test]
+fn interrupted_clusters_are_resumed_at_restart_sqlite() {
+    interrupted_clusters(
+        Backend::Sqlite,
+        "interrupted_clusters_are_resumed_at_restart_sqlite",
+    );
+}
+
+#[test]
+fn interrupted_clusters_are_resumed_at_restart_postgres() {
+    interrupted_clusters(
+        Backend::Postgres,
+        "interrupted_clusters_are_resumed_at_restart_postgres",
+    );
+}
+
+/// The server is SIGKILLed with one cluster still Provisioning (its control plane had
+/// started), one Provisioning whose folder is unusable, and one Deleting (with a kubeconfig
+/// out): after the restart the first is Ready with its data, the second Failed, the third gone
+/// with its folder and its kubeconfig no longer accepted.
+fn interrupted_clusters(backend: Backend, test: &str) {
+    let Some(mut server) = PlatformServer::start_on(backend, test, PlatformOptions::default())
+    else {
+        return;
+    };
+    let (_, session) = server.signup(&unique_email("resume"));
+    let mut ids = Vec::new();
+    let mut kubeconfigs = Vec::new();
+    for name in ["kept", "broken", "gone"] {
+        let c = server.create_cluster(&session, name, true);
+        let id = c["id"].as_str().unwrap().to_string();
+        let kubeconfig = server.kubeconfig(&session, &id);
+        server
+            .kubectl("1.37", &kubeconfig)
+            .run(&w(&format!(
+                "create configmap in-{name} --from-literal=k={name}"
+            )))
+            .ok();
+        ids.push(id);
+        kubeconfigs.push(kubeconfig);
+    }
+    server.kill9();
+    assert!(
+        eventually(Duration::from_secs(10), || server
+            .all_control_plane_pids()
+            .is_empty()),
+        "control planes outlived the SIGKILLed server: {:?}",
+        server.all_control_plane_pids()
+    );
+    // What the rows would say had the server died while creating and deleting them.
+    let set = "UPDATE clusters SET status = $1 WHERE id = $2";
+    assert_eq!(server.sql(set, &["Provisioning", &ids[0]]), 1);
+    assert_eq!(server.sql(set, &["Provisioning", &ids[1]]), 1);
+    assert_eq!(server.sql(set, &["Deleting", &ids[2]]), 1);
+    let broken_dir = server.cluster_dir(&ids[1]);
+    std::fs::remove_dir_all(&broken_dir).unwrap();
+    std::fs::write(&broken_dir, "not a folder").unwrap();
+
+    server.restart();
+    let mut last = serde_json::Value::Null;
+    assert!(
+        eventually(Duration::from_secs(30), || {
+            last = server.cluster(&session, &ids[0]);
+            last["status"] == "Ready" || last["status"] == "Sleeping"
+        }),
+        "the cluster left Provisioning is {}",
+        last["status"]
+    );
+    let out = server
+        .kubectl("1.37", &kubeconfigs[0])
+        .run(&w("get configmap in-kept -o jsonpath={.data.k}"))
+        .ok();
+    assert_eq!(out.stdout.trim(), "kept", "{out}");
+    assert!(
+        eventually(Duration::from_secs(30), || {
+            last = server.cluster(&session, &ids[1]);
+            last["status"] == "Failed"
+        }),
+        "the cluster with an unusable folder is {}",
+        last["status"]
+    );
+    assert!(
+        eventually(Duration::from_secs(30), || server
+            .rest(
+                "GET",
+                &format!("/api/v1/clusters/{}", ids[2]),
+                Some(&session),
+                None
+            )
+            .status
+            == 404),
+        "the cluster left Deleting is still there"
+    );
+    assert!(!server.cluster_dir(&ids[2]).exists());
+    let r = server.rest(
+        "GET",
+        &format!("/k8s/{}/api/v1/namespaces", ids[2]),
+        Some(&kubeconfig_token(&kubeconfigs[2])),
+        None,
+    );
+    assert_eq!(r.status, 401, "{r}");
+    let log = server.log();
+    assert!(
+        log.contains("resuming clusters left mid-way"),
+        "{}",
+        server.log_tail(40)
+    );
+    // The failed one can be deleted like any other.
+    server
+        .rest(
+            "DELETE",
+            &format!("/api/v1/clusters/{}?wait=true", ids[1]),
+            Some(&session),
+            None,
+        )
+        .expect_status(204);
+    assert!(!broken_dir.exists());
+    server.terminate(Duration::from_secs(20));
+}
+
+/// The folders of cgroup `kubicle/<id>` that exist (v1: one per hierarchy; v2: one).
+fn cluster_cgroup_dirs(id: &str) -> Vec<std::path::PathBuf> {
+    ["", "memory", "cpu", "pids"]
+        .iter()
+        .map(|h| {
+            std::path::Path::new("/sys/fs/cgroup")
+                .join(h)
+                .join("kubicle")
+                .join(id)
+        })
+        .filter(|d| d.join("cgroup.procs").exists())
+        .collect()
+}
+
+/// A SIGKILLed server leaves its control planes' cgroups behind (they exit on stdin EOF, but
+/// nobody removes the cgroups); the next start removes them, and the cluster still wakes.
+#[test]
+fn leftover_cgroups_are_removed_at_restart() {
+    let mut server = PlatformServer::start(PlatformOptions::default());
+    let (_, session) = server.signup(&unique_email("cgroups"));
+    let c = server.create_cluster(&session, "grouped", true);
+    let id = c["id"].as_str().unwrap().to_string();
+    let dirs = cluster_cgroup_dirs(&id);
+    if dirs.is_empty() {
+        eprintln!(
+            "SKIP leftover_cgroups_are_removed_at_restart: the control plane runs without a \
+             cgroup (cgroups are not writable here)"
+        );
+        return;
+    }
+    let kubeconfig = server.kubeconfig(&session, &id);
+    server.kill9();
+    assert!(
+        eventually(Duration::from_secs(10), || server
+            .cluster_pids(&id)
+            .is_empty()),
+        "the control plane outlived the SIGKILLed server"
+    );
+    for d in &dirs {
+        assert!(d.is_dir(), "{} went without a restart", d.display());
+    }
+    server.restart();
+    for d in &dirs {
+        assert!(
+            !d.exists(),
+            "{} is still there after the restart",
+            d.display()
+        );
+    }
+    let out = server
+        .kubectl("1.37", &kubeconfig)
+        .run(&w("get namespace default -o name"))
+        .ok();
+    assert_eq!(out.stdout.trim(), "namespace/default", "{out}");
+    assert!(
+        !cluster_cgroup_dirs(&id).is_empty(),
+        "woken in a new cgroup"
+    );
+    // SIGTERM stops the control plane and removes its cgroup (a drop would SIGKILL).
+    server.terminate(Duration::from_secs(20));
+    assert!(
+        eventually(Duration::from_secs(5), || cluster_cgroup_dirs(&id)
+            .is_empty()),
+        "a clean stop left {:?}",
+        cluster_cgroup_dirs(&id)
+    );
 }

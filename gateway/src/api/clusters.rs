@@ -140,12 +140,25 @@ pub fn validate_cluster_name(name: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The caller's cluster by id or name; another account's cluster is not found, like one
-/// that does not exist.
-pub async fn find_cluster(
+/// What a request is about to do with a cluster it looks up, which decides whether a cluster
+/// being deleted is still acceptable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClusterUse {
+    /// Read it, revoke its tokens or delete it (again): fine while it is being deleted.
+    Any,
+    /// Give out new access to it (a kubeconfig): refused with 409 while it is being deleted.
+    NewAccess,
+}
+
+/// The one lookup every cluster endpoint (REST and web pages) goes through: the caller's
+/// cluster by id or name, recorded on the request span. Another account's cluster is not
+/// found (404), like one that does not exist; a cluster being deleted is a 409 for
+/// [`ClusterUse::NewAccess`].
+pub async fn lookup_cluster(
     state: &AppState,
     account: &AccountId,
     id_or_name: &str,
+    purpose: ClusterUse,
 ) -> Result<Cluster, ApiError> {
     let cluster = state
         .db
@@ -153,7 +166,22 @@ pub async fn find_cluster(
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no cluster {id_or_name:?}")))?;
     tracing::Span::current().record("cluster", cluster.id.as_str());
+    if purpose == ClusterUse::NewAccess && cluster.status == ClusterStatus::Deleting {
+        return Err(ApiError::ClusterConflict(format!(
+            "cluster {:?} is being deleted",
+            cluster.name
+        )));
+    }
     Ok(cluster)
+}
+
+/// [`lookup_cluster`] for [`ClusterUse::Any`].
+pub async fn find_cluster(
+    state: &AppState,
+    account: &AccountId,
+    id_or_name: &str,
+) -> Result<Cluster, ApiError> {
+    lookup_cluster(state, account, id_or_name, ClusterUse::Any).await
 }
 
 /// Starts the new cluster's control plane (creating its data) and records the outcome.
@@ -173,6 +201,12 @@ async fn provision(state: AppState, id: ClusterId) {
                 Ok(()) => tracing::info!("cluster ready"),
                 Err(e) => tracing::error!(error = %e, "recording the ready cluster failed"),
             }
+        }
+        (Err(e), Some(c))
+            if c.status == ClusterStatus::Provisioning && state.supervisor.is_shutting_down() =>
+        {
+            // Not the cluster's fault: it stays Provisioning, and the next start resumes it.
+            tracing::info!(error = %e, "server stopping; provisioning resumes at the next start");
         }
         (Err(e), Some(c)) if c.status == ClusterStatus::Provisioning => {
             tracing::error!(error = %e, "control plane of the new cluster failed to start");
@@ -220,6 +254,90 @@ async fn teardown(state: AppState, id: ClusterId) -> Result<(), ApiError> {
         }
     }
     result
+}
+
+/// How many interrupted clusters [`resume_interrupted`] handles at the same time.
+const RESUME_CONCURRENCY: usize = 4;
+
+/// What [`resume_interrupted`] found and did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Resumed {
+    /// Provisioning clusters whose control plane came up: now Ready.
+    pub ready: usize,
+    /// Provisioning clusters whose control plane could not start: now Failed (reason logged).
+    pub failed: usize,
+    /// Deleting clusters whose deletion finished.
+    pub deleted: usize,
+    /// Deleting clusters whose deletion failed again: now Failed, deletable again.
+    pub delete_failed: usize,
+}
+
+/// Finishes what a server that stopped mid-way (SIGKILL, crash, power loss) left undone; run
+/// once at start. A cluster still Provisioning is provisioned again: its control plane is
+/// started on its data folder (created if the first start never got that far), which is the
+/// real test of whether that folder is usable, and the cluster becomes Ready (asleep after
+/// the idle timeout) or Failed with the reason logged. A cluster still Deleting has its
+/// deletion run to the end: kubeconfig tokens revoked, control plane stopped, folder and
+/// cgroup removed, row removed. Only one server may use a platform database, so nobody else
+/// is working on these clusters.
+pub async fn resume_interrupted(state: AppState) -> Result<Resumed, DbError> {
+    use futures::StreamExt;
+    let provisioning = state.db.clusters_in(ClusterStatus::Provisioning).await?;
+    let deleting = state.db.clusters_in(ClusterStatus::Deleting).await?;
+    if provisioning.is_empty() && deleting.is_empty() {
+        return Ok(Resumed::default());
+    }
+    tracing::info!(
+        provisioning = provisioning.len(),
+        deleting = deleting.len(),
+        "resuming clusters left mid-way by the previous run"
+    );
+    let mut resumed = Resumed::default();
+    let deletions = futures::stream::iter(deleting)
+        .map(|c| {
+            let state = state.clone();
+            let span = tracing::info_span!("resume", cluster = %c.id, account = %c.account);
+            async move { teardown(state, c.id).instrument(span).await.is_ok() }
+        })
+        .buffer_unordered(RESUME_CONCURRENCY)
+        .collect::<Vec<bool>>()
+        .await;
+    for ok in deletions {
+        if ok {
+            resumed.deleted += 1;
+        } else {
+            resumed.delete_failed += 1;
+        }
+    }
+    let provisions = futures::stream::iter(provisioning)
+        .map(|c| {
+            let state = state.clone();
+            let span = tracing::info_span!("resume", cluster = %c.id, account = %c.account);
+            async move {
+                provision(state.clone(), c.id.clone())
+                    .instrument(span)
+                    .await;
+                state
+                    .db
+                    .cluster(&c.id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|c| c.status)
+            }
+        })
+        .buffer_unordered(RESUME_CONCURRENCY)
+        .collect::<Vec<Option<ClusterStatus>>>()
+        .await;
+    for status in provisions {
+        match status {
+            Some(ClusterStatus::Ready) => resumed.ready += 1,
+            Some(ClusterStatus::Failed) => resumed.failed += 1,
+            _ => {}
+        }
+    }
+    tracing::info!(?resumed, "clusters left mid-way resumed");
+    Ok(resumed)
 }
 
 /// Waits while a cluster is Provisioning (for `?wait=true` on an idempotent replay).

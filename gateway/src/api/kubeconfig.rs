@@ -8,12 +8,12 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::clusters::{find_cluster, server_url};
+use super::clusters::{ClusterUse, find_cluster, lookup_cluster, server_url};
 use super::extract::{ApiPath, Caller, ClusterPath, ClusterTokenPath};
 use super::problem::{ApiError, Problem};
 use super::rfc3339;
 use crate::auth::ClusterTokenInfo;
-use crate::db::{Cluster, ClusterStatus};
+use crate::db::Cluster;
 use crate::ids::{AccountId, KubeconfigTokenId};
 use crate::state::AppState;
 
@@ -172,13 +172,7 @@ pub async fn issue(
     account: &AccountId,
     id_or_name: &str,
 ) -> Result<(Cluster, String), ApiError> {
-    let cluster = find_cluster(state, account, id_or_name).await?;
-    if cluster.status == ClusterStatus::Deleting {
-        return Err(ApiError::ClusterConflict(format!(
-            "cluster {:?} is being deleted",
-            cluster.name
-        )));
-    }
+    let cluster = lookup_cluster(state, account, id_or_name, ClusterUse::NewAccess).await?;
     let token = state.auth.issue_cluster_token(account, &cluster.id).await?;
     tracing::info!("kubeconfig token issued");
     let config = Kubeconfig::single(

@@ -96,6 +96,7 @@ async fn serve(endpoints: Router<AppState>, state: AppState, req: Request) -> Re
         account = tracing::field::Empty,
         cluster = tracing::field::Empty,
     );
+    continue_trace(&span, req.headers());
     let mut response = match endpoints
         .with_state(state.clone())
         .oneshot(req)
@@ -121,6 +122,37 @@ async fn serve(endpoints: Router<AppState>, state: AppState, req: Request) -> Re
         );
     });
     response
+}
+
+/// Makes `span` (not yet entered) a child of the caller's span when the request carries a W3C
+/// `traceparent` header (and `tracestate`), so that a client's trace continues through the
+/// server. Without the header, with a malformed one, or without trace export, the span starts
+/// its own trace as before.
+pub fn continue_trace(span: &tracing::Span, headers: &http::HeaderMap) {
+    use opentelemetry::propagation::TextMapPropagator;
+    use opentelemetry::trace::TraceContextExt;
+    use tracing_opentelemetry::OpenTelemetrySpanExt;
+    if !headers.contains_key("traceparent") {
+        return;
+    }
+    let cx = opentelemetry_sdk::propagation::TraceContextPropagator::new()
+        .extract(&HeaderExtractor(headers));
+    if cx.span().span_context().is_valid() {
+        let _ = span.set_parent(cx);
+    }
+}
+
+/// Header lookups for the trace-context propagator.
+struct HeaderExtractor<'a>(&'a http::HeaderMap);
+
+impl opentelemetry::propagation::Extractor for HeaderExtractor<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(|v| v.to_str().ok())
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.0.keys().map(|k| k.as_str()).collect()
+    }
 }
 
 async fn unknown_endpoint(uri: Uri) -> ApiError {

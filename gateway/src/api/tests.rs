@@ -1048,3 +1048,146 @@ async fn every_request_is_counted_in_the_metrics() {
         assert!(text.lines().any(|l| l == line), "{line} missing in\n{text}");
     }
 }
+
+/// A server that died mid-way leaves clusters Provisioning or Deleting; the next start
+/// provisions the first kind again (Ready when its folder is usable, Failed otherwise) and
+/// finishes deleting the second (tokens revoked, folder and row gone).
+#[tokio::test]
+async fn clusters_left_mid_way_are_resumed() {
+    use super::clusters::{Resumed, resume_interrupted};
+    use crate::db::ClusterStatus;
+    use crate::ids::{AccountId, KubeconfigTokenId};
+
+    let t = TestApi::new().await;
+    let (account, ada) = t.signup("ada@example.com").await;
+    let account = AccountId::from_db(account);
+    let clusters = t.dir.path().join("clusters");
+    let db = &t.state.db;
+
+    // Ready clusters whose rows say otherwise, as if the server died right after writing them.
+    let mut ids = Vec::new();
+    for name in ["kept", "gone"] {
+        let r = t
+            .post(
+                "/api/v1/clusters?wait=true",
+                Some(&ada),
+                json!({"name": name}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json());
+        ids.push(ClusterId::parse(r.json()["id"].as_str().unwrap()).unwrap());
+    }
+    let (kept, gone) = (ids[0].clone(), ids[1].clone());
+    let r = t.get("/api/v1/clusters/gone/kubeconfig", &ada).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let tokens = t.get("/api/v1/clusters/gone/tokens", &ada).await.json();
+    let token = KubeconfigTokenId::parse(tokens["items"][0]["id"].as_str().unwrap()).unwrap();
+    db.set_cluster_status(&kept, ClusterStatus::Provisioning)
+        .await
+        .unwrap();
+    db.set_cluster_status(&gone, ClusterStatus::Deleting)
+        .await
+        .unwrap();
+    // Rows created, control planes never started: one with no folder yet, one whose folder
+    // cannot be used (a file stands where the folder should be).
+    let (fresh, _) = db
+        .create_cluster(&account, "fresh", None, 10)
+        .await
+        .unwrap();
+    let (broken, _) = db
+        .create_cluster(&account, "broken", None, 10)
+        .await
+        .unwrap();
+    std::fs::write(clusters.join(broken.id.as_str()), "not a folder").unwrap();
+
+    let resumed = resume_interrupted(t.state.clone()).await.unwrap();
+    assert_eq!(
+        resumed,
+        Resumed {
+            ready: 2,
+            failed: 1,
+            deleted: 1,
+            delete_failed: 0
+        }
+    );
+    for (name, status) in [("kept", "Ready"), ("fresh", "Ready"), ("broken", "Failed")] {
+        let r = t.get(&format!("/api/v1/clusters/{name}"), &ada).await;
+        assert_eq!(r.json()["status"], status, "{name}: {}", r.json());
+    }
+    assert!(clusters.join(kept.as_str()).join("cluster.db").exists());
+    assert!(clusters.join(fresh.id.as_str()).join("cluster.db").exists());
+    assert_eq!(
+        t.get("/api/v1/clusters/gone", &ada).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(!clusters.join(gone.as_str()).exists());
+    let grant = db.cluster_token_grant(&token).await.unwrap().unwrap();
+    assert!(grant.token.revoked_at_ms.is_some(), "{grant:?}");
+    assert_eq!(grant.cluster_account, None);
+
+    // Nothing left to do: a second pass changes nothing.
+    assert_eq!(
+        resume_interrupted(t.state.clone()).await.unwrap(),
+        Resumed::default()
+    );
+    t.state.supervisor.shutdown().await;
+}
+
+/// Every endpoint that names a cluster looks it up the same way: another account's cluster
+/// is a 404 like a missing one, and a cluster being deleted gives no new kubeconfig (409) but
+/// can still be read, have its tokens listed or revoked, and be deleted again.
+#[tokio::test]
+async fn cluster_lookup_is_the_same_for_every_endpoint() {
+    use crate::db::ClusterStatus;
+    use crate::ids::AccountId;
+
+    let t = TestApi::new().await;
+    let (ada_id, ada) = t.signup("ada@example.com").await;
+    let (_, bob) = t.signup("bob@example.com").await;
+    let (c, _) = t
+        .state
+        .db
+        .create_cluster(&AccountId::from_db(ada_id), "demo", None, 10)
+        .await
+        .unwrap();
+    t.state
+        .db
+        .set_cluster_status(&c.id, ClusterStatus::Deleting)
+        .await
+        .unwrap();
+    let paths = [
+        (Method::GET, "/api/v1/clusters/{c}"),
+        (Method::GET, "/api/v1/clusters/{c}/kubeconfig"),
+        (Method::GET, "/api/v1/clusters/{c}/tokens"),
+        (Method::DELETE, "/api/v1/clusters/{c}/tokens"),
+        (
+            Method::DELETE,
+            "/api/v1/clusters/{c}/tokens/kabcdefghijklmnopqrst",
+        ),
+    ];
+    for key in ["demo", c.id.as_str()] {
+        for (method, path) in &paths {
+            let path = path.replace("{c}", key);
+            let r = t.send(method.clone(), &path, Some(&bob), None).await;
+            r.assert_problem(404, "not-found");
+            let r = t
+                .send(method.clone(), &path.replace(key, "nope"), Some(&ada), None)
+                .await;
+            r.assert_problem(404, "not-found");
+            let r = t.send(method.clone(), &path, Some(&ada), None).await;
+            match (method.as_str(), path.as_str()) {
+                (_, p) if p.ends_with("/kubeconfig") => {
+                    r.assert_problem(409, "cluster-state-conflict");
+                }
+                (_, p) if p.ends_with("/kabcdefghijklmnopqrst") => {
+                    // The cluster is found; the token is not.
+                    let v = r.assert_problem(404, "not-found");
+                    assert!(v["detail"].as_str().unwrap().contains("token"), "{v}");
+                }
+                ("GET", p) if p.ends_with("/tokens") => assert_eq!(r.status, StatusCode::OK),
+                ("DELETE", _) => assert_eq!(r.status, StatusCode::NO_CONTENT),
+                _ => assert_eq!(r.json()["status"], "Deleting"),
+            }
+        }
+    }
+}

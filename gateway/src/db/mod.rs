@@ -332,6 +332,17 @@ impl Db {
         &self.pool
     }
 
+    /// Whether the database takes a write: a statement that matches no row and changes
+    /// nothing, but needs the write lock (SQLite) or a writable primary (PostgreSQL), which
+    /// every platform operation needs too. A plain `SELECT 1` would not even open SQLite's
+    /// file. Callers put their own timeout around it (SQLite waits for a busy lock).
+    pub async fn ping(&self) -> Result<(), DbError> {
+        sqlx::query("UPDATE accounts SET created_at_ms = created_at_ms WHERE id = ''")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Closes every connection; later calls fail.
     pub async fn close(&self) {
         self.pool.close().await;
@@ -673,6 +684,18 @@ impl Db {
         let rows = sqlx::query(sql(format!(
             "SELECT {CLUSTER_COLUMNS} FROM clusters ORDER BY created_at_ms, id"
         )))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(cluster_from).collect::<Result<_, _>>()?)
+    }
+
+    /// Every cluster (of any account) in `status`, oldest first: what a restart finds left
+    /// Provisioning or Deleting by a server that stopped mid-way.
+    pub async fn clusters_in(&self, status: ClusterStatus) -> Result<Vec<Cluster>, DbError> {
+        let rows = sqlx::query(sql(format!(
+            "SELECT {CLUSTER_COLUMNS} FROM clusters WHERE status = $1 ORDER BY created_at_ms, id"
+        )))
+        .bind(status.as_str())
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.iter().map(cluster_from).collect::<Result<_, _>>()?)

@@ -274,7 +274,18 @@ async fn clusters_body(env: TestEnv) {
     ] {
         db.set_cluster_status(&c1.id, status).await.unwrap();
         assert_eq!(db.cluster(&c1.id).await.unwrap().unwrap().status, status);
+        let found = db.clusters_in(status).await.unwrap();
+        assert!(found.iter().any(|c| c.id == c1.id), "{status:?}: {found:?}");
+        assert!(found.iter().all(|c| c.status == status), "{found:?}");
     }
+    // c1 is Provisioning again; the others were never changed from Provisioning, so all are.
+    assert!(
+        db.clusters_in(ClusterStatus::Deleting)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    db.ping().await.unwrap();
     db.set_cluster_status(&ClusterId::new_random(), ClusterStatus::Ready)
         .await
         .unwrap();

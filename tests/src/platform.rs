@@ -771,7 +771,9 @@ async fn read_audit(url: &str) -> Vec<serde_json::Map<String, Value>> {
 
 impl Drop for PlatformServer {
     fn drop(&mut self) {
-        self.kill9();
+        // SIGTERM first: the server stops its control planes and removes their cgroups (a
+        // SIGKILLed server leaves empty cgroups whose folder this drop then deletes).
+        self.terminate(Duration::from_secs(5));
         if thread::panicking() && !self.log_reported {
             self.root.disable_cleanup(true);
             eprintln!(

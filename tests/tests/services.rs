@@ -84,14 +84,24 @@ fn services_kubectl_1_37() {
     ])
     .ok();
     let out = k
-        .run(&["expose", "deployment", "app", "--port=80", "--target-port=8080"])
+        .run(&[
+            "expose",
+            "deployment",
+            "app",
+            "--port=80",
+            "--target-port=8080",
+        ])
         .ok();
     assert!(out.stdout.contains("service/app exposed"), "{out}");
     let app_ip = cluster_ip(&k, "app");
     assert!(in_range(&app_ip) && app_ip != web_ip, "{app_ip} {web_ip}");
     let out = k.run(&["get", "svc"]).ok();
     let table = parse_table(&out.stdout);
-    for (name, ip) in [("web", &web_ip), ("app", &app_ip), ("kubernetes", &"10.96.0.1".to_string())] {
+    for (name, ip) in [
+        ("web", &web_ip),
+        ("app", &app_ip),
+        ("kubernetes", &"10.96.0.1".to_string()),
+    ] {
         let row = table
             .row("NAME", name)
             .unwrap_or_else(|| panic!("no row {name}\n{out}"));
@@ -138,7 +148,11 @@ fn services_kubectl_1_37() {
     assert_eq!(cluster_ip(&k, "hl"), "None");
     let out = k.run(&["get", "svc", "hl"]).ok();
     let table = parse_table(&out.stdout);
-    assert_eq!(table.row("NAME", "hl").unwrap()["CLUSTER-IP"], "None", "{out}");
+    assert_eq!(
+        table.row("NAME", "hl").unwrap()["CLUSTER-IP"],
+        "None",
+        "{out}"
+    );
 
     // NodePort.
     k.run(&[
@@ -222,7 +236,14 @@ fn services_kubectl_1_37() {
     let out = k.run(&["diff", "--server-side", "--force-conflicts", "-f", &file]);
     assert_eq!(out.code, Some(0), "no difference expected\n{out}");
     let v = k
-        .run(&["get", "svc", "applied", "-o", "json", "--show-managed-fields"])
+        .run(&[
+            "get",
+            "svc",
+            "applied",
+            "-o",
+            "json",
+            "--show-managed-fields",
+        ])
         .ok()
         .json();
     assert_eq!(v["spec"]["clusterIP"], applied_ip.as_str());

@@ -173,8 +173,12 @@ pub async fn apply(
         objects::check_size(&new)?;
         match objects::commit_update(s, t, &cur, new, dry_run).await {
             Ok(b) => return Ok(objects::json_response(StatusCode::OK, b, &warnings)),
-            Err(StoreError::Conflict { .. }) if precondition.is_none() => continue,
-            Err(e) => return Err(ApiError::from_store(e, t.rt.plural, t.rt.group, t.name)),
+            Err(objects::CommitError::Store(StoreError::Conflict { .. }))
+                if precondition.is_none() =>
+            {
+                continue;
+            }
+            Err(e) => return Err(e.into_api(t)),
         }
     }
     Err(ApiError::modified(t.rt.plural, t.rt.group, t.name))

@@ -91,6 +91,16 @@ pub fn apply(group: &str, kind: &str, obj: &mut Value) {
             let spec = field(obj, "spec");
             set_default(spec, "type", json!("ClusterIP"));
             set_default(spec, "sessionAffinity", json!("None"));
+            let ty = spec["type"].as_str().unwrap_or("").to_string();
+            if matches!(ty.as_str(), "ClusterIP" | "NodePort" | "LoadBalancer") {
+                set_default(spec, "internalTrafficPolicy", json!("Cluster"));
+            }
+            if matches!(ty.as_str(), "NodePort" | "LoadBalancer") {
+                set_default(spec, "externalTrafficPolicy", json!("Cluster"));
+            }
+            if ty == "LoadBalancer" {
+                set_default(spec, "allocateLoadBalancerNodePorts", json!(true));
+            }
             if let Some(ports) = spec.get_mut("ports").and_then(|p| p.as_array_mut()) {
                 for p in ports {
                     set_default(p, "protocol", json!("TCP"));

@@ -19,6 +19,7 @@ pub mod protobuf;
 pub mod registry;
 pub mod request;
 pub mod selector;
+pub mod services;
 pub mod strategic;
 pub mod strategy;
 pub mod table;
@@ -57,6 +58,8 @@ pub struct ApiServer {
     pub openapi: openapi::OpenApi,
     /// How long events are kept.
     pub event_ttl: Duration,
+    /// Cluster IPs and node ports of Services.
+    pub services: services::Allocator,
 }
 
 /// Where to listen.
@@ -102,6 +105,15 @@ pub struct ServeOptions {
 
 impl ApiServer {
     pub fn new(store: Arc<dyn Store>, event_ttl: Duration) -> Arc<Self> {
+        Self::with_services(store, event_ttl, services::Allocator::default())
+    }
+
+    /// [`ApiServer::new`] with a given Service address allocator (its service range).
+    pub fn with_services(
+        store: Arc<dyn Store>,
+        event_ttl: Duration,
+        services: services::Allocator,
+    ) -> Arc<Self> {
         let registry = Registry::builtin();
         let kinds = registry
             .all()
@@ -123,6 +135,7 @@ impl ApiServer {
             registry,
             openapi: openapi::OpenApi::new(kinds),
             event_ttl,
+            services,
         })
     }
 
@@ -151,6 +164,7 @@ impl ApiServer {
                 Err(e) => anyhow::bail!("creating namespace {ns}: {}", e.message),
             }
         }
+        services::bootstrap(self).await?;
         let prefix = nst.list_prefix(None);
         let res = self
             .store
@@ -626,6 +640,7 @@ mod tests {
             registry: Registry::builtin(),
             openapi: openapi::OpenApi::new(vec![]),
             event_ttl: Duration::ZERO,
+            services: services::Allocator::default(),
         });
         tokio::time::sleep(Duration::from_millis(1100)).await;
         s2.expire_events().await;

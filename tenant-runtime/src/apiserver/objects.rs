@@ -18,7 +18,7 @@ use super::request::{Accept, FieldValidation, Query};
 use super::selector::{FieldSelector, LabelSelector};
 use super::table;
 use super::validation;
-use super::{ApiServer, apply, defaults, fieldmanager, gc, strategic, strategy};
+use super::{ApiServer, apply, defaults, fieldmanager, gc, services, strategic, strategy};
 use crate::store::{ListOptions, Revision, Rv, StoreError};
 
 /// How many times an unconditional write retries after losing a race.
@@ -532,13 +532,14 @@ pub async fn create_object_tracked(
         check_namespace(s, rt, ns, meta::name(&obj).unwrap_or(""))?;
         check_size(&obj)?;
         let name = meta::name(&obj).unwrap_or("").to_string();
+        let key = rt.key(ns, &name);
+        let _hold = services::admit(s, rt, &key, None, &mut obj, dry_run)?;
         if dry_run {
             return Ok((
                 StatusCode::CREATED,
                 Bytes::from(serde_json::to_vec(&obj).unwrap_or_default()),
             ));
         }
-        let key = rt.key(ns, &name);
         match s.store.create(&key, obj.clone()).await {
             Ok(r) => return Ok((StatusCode::CREATED, r.bytes.clone())),
             Err(StoreError::AlreadyExists { .. }) if generate => continue,
@@ -633,6 +634,9 @@ pub(super) fn merge_update(rt: &ResourceType, old: &Value, new: Value, part: Par
     if part == Part::Main {
         defaults::apply(rt.group, rt.kind, &mut out);
         strategy::prepare(rt.group, rt.kind, &mut out);
+        if rt.group.is_empty() && rt.kind == "Service" {
+            services::prepare_update(old, &mut out);
+        }
     }
     if let Some(g) = old_meta.get("generation").and_then(|g| g.as_i64()) {
         if non_meta_differs(old, &out) {
@@ -642,15 +646,47 @@ pub(super) fn merge_update(rt: &ResourceType, old: &Value, new: Value, part: Par
     out
 }
 
-/// Write `new` over `cur` (which it was derived from). Handles no-op updates and the final
-/// removal of a finalizer from an object being deleted.
+/// Why [`commit_update`] did not write.
+#[derive(Debug)]
+pub enum CommitError {
+    /// The store refused the write (a lost race is a `Conflict`).
+    Store(StoreError),
+    /// The object cannot be admitted as it is (Service addresses).
+    Api(ApiError),
+}
+
+impl From<StoreError> for CommitError {
+    fn from(e: StoreError) -> Self {
+        CommitError::Store(e)
+    }
+}
+
+impl CommitError {
+    /// The answer to the client.
+    pub fn into_api(self, t: &Target<'_>) -> ApiError {
+        match self {
+            CommitError::Store(e) => t.store_err(e),
+            CommitError::Api(e) => e,
+        }
+    }
+}
+
+/// Write `new` over `cur` (which it was derived from). Assigns Service addresses, handles
+/// no-op updates and the final removal of a finalizer from an object being deleted.
 pub(super) async fn commit_update(
     s: &Arc<ApiServer>,
     t: &Target<'_>,
     cur: &Arc<Revision>,
-    new: Value,
+    mut new: Value,
     dry_run: bool,
-) -> Result<Bytes, StoreError> {
+) -> Result<Bytes, CommitError> {
+    let deleting = meta::deletion_timestamp(&new).is_some() && meta::finalizers(&new).is_empty();
+    let _hold = if deleting {
+        None
+    } else {
+        services::admit(s, t.rt, &t.key(), Some(&cur.value), &mut new, dry_run)
+            .map_err(CommitError::Api)?
+    };
     let managed = |v: &Value| meta::meta(v).and_then(|m| m.get("managedFields")).cloned();
     if meta::same_content(&cur.value, &new) && managed(&cur.value) == managed(&new) {
         return Ok(cur.bytes.clone());
@@ -658,7 +694,7 @@ pub(super) async fn commit_update(
     if dry_run {
         return Ok(Bytes::from(serde_json::to_vec(&new).unwrap_or_default()));
     }
-    if meta::deletion_timestamp(&new).is_some() && meta::finalizers(&new).is_empty() {
+    if deleting {
         let r = s.store.delete(&t.key(), Some(cur.rv)).await?;
         return Ok(r.bytes.clone());
     }
@@ -714,8 +750,10 @@ pub async fn update(
         check_size(&new)?;
         match commit_update(s, t, &cur, new, dry_run).await {
             Ok(b) => return Ok(json_response(StatusCode::OK, b, &warnings)),
-            Err(StoreError::Conflict { .. }) if precondition.is_none() => continue,
-            Err(e) => return Err(t.store_err(e)),
+            Err(CommitError::Store(StoreError::Conflict { .. })) if precondition.is_none() => {
+                continue;
+            }
+            Err(e) => return Err(e.into_api(t)),
         }
     }
     Err(ApiError::modified(t.rt.plural, t.rt.group, t.name))
@@ -826,8 +864,8 @@ pub async fn patch(
         check_size(&new)?;
         match commit_update(s, t, &cur, new, dry_run).await {
             Ok(b) => return Ok(json_response(StatusCode::OK, b, &warnings)),
-            Err(StoreError::Conflict { .. }) => continue,
-            Err(e) => return Err(t.store_err(e)),
+            Err(CommitError::Store(StoreError::Conflict { .. })) => continue,
+            Err(e) => return Err(e.into_api(t)),
         }
     }
     Err(ApiError::modified(t.rt.plural, t.rt.group, t.name))
@@ -1151,8 +1189,10 @@ pub async fn write_scale(
                 };
                 return Ok(value_response(StatusCode::OK, &scale_of(t.rt, &rev), &[]));
             }
-            Err(StoreError::Conflict { .. }) if precondition.is_none() => continue,
-            Err(e) => return Err(t.store_err(e)),
+            Err(CommitError::Store(StoreError::Conflict { .. })) if precondition.is_none() => {
+                continue;
+            }
+            Err(e) => return Err(e.into_api(t)),
         }
     }
     Err(ApiError::modified(t.rt.plural, t.rt.group, t.name))

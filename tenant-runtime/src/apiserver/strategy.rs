@@ -220,6 +220,7 @@ pub fn validate(group: &str, kind: &str, obj: &Value, old: Option<&Value>) -> Ve
                 }
             }
         }
+        ("", "Service") => out.extend(super::services::validate(obj, old)),
         ("apps", "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet") => {
             workload_selector(obj, &mut out);
             if let Some(old) = old {

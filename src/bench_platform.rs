@@ -238,10 +238,10 @@ impl Platform {
                 .split(|b| *b == 0)
                 .map(|a| String::from_utf8_lossy(a).into_owned())
                 .collect();
-            if args.iter().any(|a| a.contains(id)) {
-                if let Some(l) = args.iter().find_map(|a| a.strip_prefix("unix:")) {
-                    return Ok(PathBuf::from(l));
-                }
+            if args.iter().any(|a| a.contains(id))
+                && let Some(l) = args.iter().find_map(|a| a.strip_prefix("unix:"))
+            {
+                return Ok(PathBuf::from(l));
             }
         }
         bail!("no socket found for cluster {id}")
@@ -360,22 +360,16 @@ impl Direct {
 /// nginx (Debian's package) proxying HTTPS on loopback to the same control-plane socket, with
 /// the same certificate and upstream keep-alive: the reference the gateway is held to. Like
 /// the gateway it drops the client's `Authorization` header and sends the identity headers, so
-/// the control plane parses the same request from both. `KUBICLE_BENCH_NGINX_WORKERS` sets
-/// its worker processes (default 1).
+/// the control plane parses the same request from both. One worker process, no master.
 struct Nginx {
     child: Child,
     port: u16,
-    workers: String,
     _dir: tempfile::TempDir,
 }
 
 impl Drop for Nginx {
     fn drop(&mut self) {
-        // With worker processes, SIGTERM lets the master stop them.
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status();
+        let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
@@ -388,11 +382,6 @@ impl Nginx {
         let Some(bin) = bin else {
             return Ok(None);
         };
-        let workers = std::env::var("KUBICLE_BENCH_NGINX_WORKERS").unwrap_or_else(|_| "1".into());
-        if workers != "auto" && workers.parse::<u32>().is_err() {
-            bail!("KUBICLE_BENCH_NGINX_WORKERS must be a number or auto");
-        }
-        let master = if workers == "1" { "off" } else { "on" };
         let dir = tempfile::tempdir()?;
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
@@ -403,8 +392,8 @@ impl Nginx {
             .collect();
         let conf = format!(
             r#"daemon off;
-master_process {master};
-worker_processes {workers};
+master_process off;
+worker_processes 1;
 error_log {d}/error.log warn;
 pid {d}/nginx.pid;
 events {{ worker_connections 4096; }}
@@ -456,7 +445,6 @@ http {{
         Ok(Some(Nginx {
             child,
             port,
-            workers,
             _dir: dir,
         }))
     }
@@ -589,7 +577,10 @@ pub async fn gateway(rounds: usize) -> Result<()> {
     for _ in 0..3 {
         https_get(&p.http, &gw_url, Some(&kt)).await?;
         if let Some(u) = &nginx_url {
-            https_get(&p.http, u, Some(&kt)).await?;
+            let st = https_get(&p.http, u, Some(&kt)).await?;
+            if st != 200 {
+                bail!("nginx answered {st}");
+            }
         }
     }
     for _ in 0..rounds {
@@ -624,11 +615,10 @@ pub async fn gateway(rounds: usize) -> Result<()> {
         "| GET one object through the gateway (HTTPS, token checked, keep-alive) | {} |",
         p50_p99(t_gw.clone())
     );
-    if let Some(n) = &nginx {
+    if nginx.is_some() {
         let n50 = p50(&mut t_nginx);
         println!(
-            "| GET one object through nginx ({} worker(s), HTTPS, no auth, upstream keep-alive) | {} |",
-            n.workers,
+            "| GET one object through nginx (1 worker, HTTPS, no auth, upstream keep-alive) | {} |",
             p50_p99(t_nginx.clone())
         );
         println!(

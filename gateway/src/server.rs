@@ -411,7 +411,7 @@ fn redact(url: &str) -> String {
     }
 }
 
-/// Each awake cluster costs the server a pipe and up to 8 pooled connections to its socket, so
+/// Each awake cluster costs the server a pipe and up to 64 pooled connections to its socket, so
 /// the soft open-files limit is raised to the hard one.
 fn raise_open_files_limit() {
     use nix::sys::resource::{Resource, getrlimit, setrlimit};

@@ -37,10 +37,17 @@ pub(crate) struct SocketPool {
     idle_timeout: Duration,
 }
 
+/// Idle connections kept per socket by default: as many as one account may have requests in
+/// flight ([`crate::ratelimit::RateLimitConfig::default`]), so that concurrent clients within
+/// their limits never make the gateway open a connection per request. (With 8, 16 concurrent
+/// clients made it drop and reopen connections all the time: a socket, an HTTP/1 handshake
+/// and the control plane's accept for a good share of the requests.)
+pub const DEFAULT_MAX_IDLE: usize = 64;
+
 impl Default for ConnPool {
-    /// Up to 8 idle connections per socket, each kept for at most 60 s.
+    /// Up to [`DEFAULT_MAX_IDLE`] idle connections per socket, each kept for at most 60 s.
     fn default() -> Self {
-        Self::new(8, Duration::from_secs(60))
+        Self::new(DEFAULT_MAX_IDLE, Duration::from_secs(60))
     }
 }
 

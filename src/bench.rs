@@ -63,10 +63,10 @@ pub(crate) fn start_server(data_dir: Option<&Path>) -> Result<(Server, Duration)
             use std::io::{Read, Write};
             let _ = s.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             let mut buf = [0u8; 64];
-            if let Ok(n) = s.read(&mut buf) {
-                if buf[..n].starts_with(b"HTTP/1.1 200") {
-                    break;
-                }
+            if let Ok(n) = s.read(&mut buf)
+                && buf[..n].starts_with(b"HTTP/1.1 200")
+            {
+                break;
             }
         }
         std::thread::sleep(Duration::from_micros(500));

@@ -270,7 +270,12 @@ impl OpenApi {
     /// The keys of the cached documents, least recently used first.
     #[cfg(test)]
     pub(crate) fn cached_documents(&self) -> Vec<String> {
-        self.inner.lock().cache.iter().map(|(k, _, _)| k.clone()).collect()
+        self.inner
+            .lock()
+            .cache
+            .iter()
+            .map(|(k, _, _)| k.clone())
+            .collect()
     }
 
     /// `GET /openapi/v2`: every group-version in one protobuf document.

@@ -521,7 +521,10 @@ fn compact_types_answer_as_the_published_documents() {
     kinds.push(crontab_entry());
     let api = OpenApi::with_cache_budget(kinds.clone(), 0);
     let mut total = 0;
-    for k in kinds.iter().filter(|k| k.verbs.iter().any(|v| v == "create")) {
+    for k in kinds
+        .iter()
+        .filter(|k| k.verbs.iter().any(|v| v == "create"))
+    {
         let (bytes, _) = api
             .v3_group_version(&k.group_version_path())
             .expect("document");
@@ -565,7 +568,11 @@ fn compact_types_answer_as_the_published_documents() {
             "{}",
             k.kind
         );
-        assert!(types.defs.len() < defs.len() || defs.len() < 20, "{}", k.kind);
+        assert!(
+            types.defs.len() < defs.len() || defs.len() < 20,
+            "{}",
+            k.kind
+        );
     }
     assert!(total > 10_000, "{total}");
 }
@@ -650,8 +657,10 @@ fn custom_kinds_merge_by_their_schema_and_leave_no_cache_behind() {
     assert_eq!(api.field_types().len(), 1, "only ConfigMap is left");
     // A changed definition gets new types.
     let mut changed = crontab_entry();
-    changed.schema = Some(json!({"type": "object", "properties": {"spec": {"type": "object",
-        "properties": {"tags": {"type": "array", "items": {"type": "string"}}}}}}));
+    changed.schema = Some(
+        json!({"type": "object", "properties": {"spec": {"type": "object",
+        "properties": {"tags": {"type": "array", "items": {"type": "string"}}}}}}),
+    );
     let mut kinds = builtins;
     kinds.push(changed);
     api.set_kinds(kinds);
@@ -676,7 +685,10 @@ fn lookups_share_one_build_and_keep_no_document() {
         panic!("typed");
     };
     assert!(Arc::ptr_eq(a, b));
-    assert!(api.cached_documents().is_empty(), "the document is not kept");
+    assert!(
+        api.cached_documents().is_empty(),
+        "the document is not kept"
+    );
     // A served document stays cached, and the field manager reads it from there.
     api.v3_group_version("apis/apps/v1").expect("apps");
     let d = KindSchema::lookup(&api, "apps", "v1", "Deployment");
@@ -697,5 +709,9 @@ fn schemas_from_a_bare_map() {
     assert_eq!(s.definitions(), 2);
     let n = s.node().field("spec").field("items");
     assert_eq!(n.list_kind(), ListKind::Map(vec!["id".into()]));
-    assert!(KindSchema::from_schemas(json!({}), "a.Kind").types.is_none());
+    assert!(
+        KindSchema::from_schemas(json!({}), "a.Kind")
+            .types
+            .is_none()
+    );
 }

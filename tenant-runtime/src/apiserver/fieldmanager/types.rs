@@ -57,14 +57,16 @@ pub(super) struct Exts {
     pub patch_merge_key: Option<Ext>,
 }
 
+/// Named schemas, sorted by name.
+type PropertyList = Box<[(Box<str>, Schema)]>;
+
 /// One schema, reduced to its merge structure. A schema that is not a JSON object reads as an
 /// empty one (it says nothing about merging either way).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(super) struct Schema {
     /// The definition a `$ref` (or, failing that, the first `allOf` item's `$ref`) names.
     pub reference: Option<Box<str>>,
-    /// Sorted by name.
-    pub properties: Box<[(Box<str>, Schema)]>,
+    pub properties: PropertyList,
     /// `additionalProperties`, when it is a schema (not a boolean).
     pub additional: Option<Box<Schema>>,
     /// `items`, when it is a schema.
@@ -107,7 +109,10 @@ pub(super) struct KindTypes {
 impl KindTypes {
     /// The types of the kind whose root definition is `root`, out of `defs` (a
     /// `components.schemas` map); `None` without that definition.
-    pub(super) fn from_definitions(mut defs: HashMap<Box<str>, Schema>, root: &str) -> Option<Self> {
+    pub(super) fn from_definitions(
+        mut defs: HashMap<Box<str>, Schema>,
+        root: &str,
+    ) -> Option<Self> {
         defs.contains_key(root).then(|| KindTypes {
             root: root.into(),
             defs: reachable(&mut defs, root),
@@ -143,7 +148,7 @@ enum Key {
     ListType,
     ListMapKeys,
     PatchStrategy,
-    PatchMergeKey,
+    MergeBy,
     Gvk,
     Other,
 }
@@ -167,7 +172,7 @@ impl<'de> Deserialize<'de> for Key {
                     "x-kubernetes-list-type" => Key::ListType,
                     "x-kubernetes-list-map-keys" => Key::ListMapKeys,
                     "x-kubernetes-patch-strategy" => Key::PatchStrategy,
-                    "x-kubernetes-patch-merge-key" => Key::PatchMergeKey,
+                    "x-kubernetes-patch-merge-key" => Key::MergeBy,
                     "x-kubernetes-group-version-kind" => Key::Gvk,
                     _ => Key::Other,
                 })
@@ -356,7 +361,9 @@ struct ObjectSchema(Option<Schema>);
 
 impl<'de> Deserialize<'de> for ObjectSchema {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(ObjectSchema(ObjectFields::deserialize(d)?.0.map(Fields::schema)))
+        Ok(ObjectSchema(
+            ObjectFields::deserialize(d)?.0.map(Fields::schema),
+        ))
     }
 }
 
@@ -368,7 +375,7 @@ impl<'de> Deserialize<'de> for Schema {
 
 /// The `properties` of a schema, sorted (the last of repeated names wins); empty when it is
 /// not an object.
-struct Properties(Box<[(Box<str>, Schema)]>);
+struct Properties(PropertyList);
 
 impl<'de> Deserialize<'de> for Properties {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -484,7 +491,7 @@ impl<'de> Deserialize<'de> for Gvks {
 struct Fields {
     reference: Option<Box<str>>,
     all_of: Option<Box<str>>,
-    properties: Option<Box<[(Box<str>, Schema)]>>,
+    properties: Option<PropertyList>,
     additional: Option<Schema>,
     items: Option<Schema>,
     ext: Exts,
@@ -505,7 +512,7 @@ impl Fields {
                 Key::ListType => f.ext.list_type = Some(a.next_value()?),
                 Key::ListMapKeys => f.ext.list_map_keys = Some(a.next_value()?),
                 Key::PatchStrategy => f.ext.patch_strategy = Some(a.next_value()?),
-                Key::PatchMergeKey => f.ext.patch_merge_key = Some(a.next_value()?),
+                Key::MergeBy => f.ext.patch_merge_key = Some(a.next_value()?),
                 Key::Gvk => f.gvks = a.next_value::<Gvks>()?.0,
                 Key::Other => {
                     a.next_value::<IgnoredAny>()?;

@@ -63,10 +63,10 @@ pub(crate) fn start_server(data_dir: Option<&Path>) -> Result<(Server, Duration)
             use std::io::{Read, Write};
             let _ = s.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             let mut buf = [0u8; 64];
-            if let Ok(n) = s.read(&mut buf) {
-                if buf[..n].starts_with(b"HTTP/1.1 200") {
-                    break;
-                }
+            if let Ok(n) = s.read(&mut buf)
+                && buf[..n].starts_with(b"HTTP/1.1 200")
+            {
+                break;
             }
         }
         std::thread::sleep(Duration::from_micros(500));
@@ -96,10 +96,20 @@ async fn send(
     url: &str,
     body: Option<String>,
 ) -> Result<(u16, Bytes)> {
+    send_as(c, method, url, "application/json", body).await
+}
+
+async fn send_as(
+    c: &HttpClient,
+    method: &str,
+    url: &str,
+    content_type: &str,
+    body: Option<String>,
+) -> Result<(u16, Bytes)> {
     let req = hyper::Request::builder()
         .method(method)
         .uri(url)
-        .header("content-type", "application/json")
+        .header("content-type", content_type)
         .body(Full::new(Bytes::from(body.unwrap_or_default())))?;
     let resp = c.request(req).await?;
     let status = resp.status().as_u16();
@@ -173,14 +183,82 @@ pub(crate) fn ms(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1000.0)
 }
 
-fn rss_kib(pid: u32) -> Result<u64> {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+/// A `kB` figure of `/proc/PID/<file>` (`status` or `smaps_rollup`), by its line's key.
+fn proc_kib(pid: u32, file: &str, key: &str) -> Result<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/{file}"))?;
     for line in s.lines() {
-        if let Some(v) = line.strip_prefix("VmRSS:") {
+        if let Some(v) = line.strip_prefix(key) {
             return Ok(v.trim().trim_end_matches("kB").trim().parse()?);
         }
     }
-    bail!("no VmRSS")
+    bail!("no {key} in /proc/{pid}/{file}")
+}
+
+/// Memory of one process: total resident, proportional (shared pages split among the
+/// processes mapping them) and anonymous (the process's own, not file-backed) resident size.
+fn memory(pid: u32) -> Result<String> {
+    let mib = |k: u64| k as f64 / 1024.0;
+    Ok(format!(
+        "RSS {:.2} MiB · PSS {:.2} MiB · RssAnon {:.2} MiB",
+        mib(proc_kib(pid, "status", "VmRSS:")?),
+        mib(proc_kib(pid, "smaps_rollup", "Pss:")?),
+        mib(proc_kib(pid, "status", "RssAnon:")?),
+    ))
+}
+
+/// Succeed on one of the expected statuses.
+fn expect(what: &str, got: (u16, Bytes), ok: &[u16]) -> Result<()> {
+    if !ok.contains(&got.0) {
+        bail!("{what}: {} {}", got.0, String::from_utf8_lossy(&got.1));
+    }
+    Ok(())
+}
+
+fn deployment(name: &str) -> String {
+    format!(
+        r#"{{"apiVersion":"apps/v1","kind":"Deployment","metadata":{{"name":"{name}","namespace":"bench","labels":{{"app":"{name}"}}}},"spec":{{"replicas":2,"selector":{{"matchLabels":{{"app":"{name}"}}}},"template":{{"metadata":{{"labels":{{"app":"{name}"}}}},"spec":{{"containers":[{{"name":"web","image":"nginx:1.27","ports":[{{"containerPort":80}}],"env":[{{"name":"MODE","value":"bench"}}],"resources":{{"limits":{{"cpu":"100m","memory":"64Mi"}}}}}}]}}}}}}}}"#
+    )
+}
+
+/// A typical first use of a cluster: a namespace, a ConfigMap, a Deployment applied
+/// server-side and one created plainly, a Service.
+async fn typical_writes(c: &HttpClient, base: &str) -> Result<()> {
+    create_ns(c, base, "bench").await?;
+    let got = send(
+        c,
+        "POST",
+        &format!("{base}/api/v1/namespaces/bench/configmaps"),
+        Some(cm("bench", "settings")),
+    )
+    .await?;
+    expect("creating a configmap", got, &[201])?;
+    let got = send_as(
+        c,
+        "PATCH",
+        &format!("{base}/apis/apps/v1/namespaces/bench/deployments/applied?fieldManager=bench"),
+        "application/apply-patch+yaml",
+        Some(deployment("applied")),
+    )
+    .await?;
+    expect("applying a deployment", got, &[200, 201])?;
+    let got = send(
+        c,
+        "POST",
+        &format!("{base}/apis/apps/v1/namespaces/bench/deployments"),
+        Some(deployment("created")),
+    )
+    .await?;
+    expect("creating a deployment", got, &[201])?;
+    let service = r#"{"apiVersion":"v1","kind":"Service","metadata":{"name":"web","namespace":"bench"},"spec":{"selector":{"app":"applied"},"ports":[{"name":"http","port":80,"targetPort":80}]}}"#;
+    let got = send(
+        c,
+        "POST",
+        &format!("{base}/api/v1/namespaces/bench/services"),
+        Some(service.to_string()),
+    )
+    .await?;
+    expect("creating a service", got, &[201])?;
+    Ok(())
 }
 
 /// Which benchmarks to run.
@@ -257,6 +335,14 @@ async fn run_async(which: Which, scale: usize) -> Result<()> {
         );
     }
     if all || which == Which::Idle {
+        // Fresh: started, nothing written (bootstrap namespaces only).
+        let (s, _) = start_server(None)?;
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        println!(
+            "| idle memory of one apiserver, fresh (after 3 s idle) | {} |",
+            memory(s.child.id())?
+        );
+        drop(s);
         let (s, _) = start_server(None)?;
         create_ns(&c, &s.base, "bench").await?;
         for i in 0..100 {
@@ -276,10 +362,17 @@ async fn run_async(which: Which, scale: usize) -> Result<()> {
         )
         .await?;
         tokio::time::sleep(Duration::from_secs(3)).await;
-        let rss = rss_kib(s.child.id())?;
         println!(
-            "| idle RSS of one apiserver (100 ConfigMaps, after 3 s idle) | {:.2} MiB |",
-            rss as f64 / 1024.0
+            "| idle memory of one apiserver (100 ConfigMaps, after 3 s idle) | {} |",
+            memory(s.child.id())?
+        );
+        drop(s);
+        let (s, _) = start_server(None)?;
+        typical_writes(&c, &s.base).await?;
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        println!(
+            "| idle memory of one apiserver after typical writes (namespace, ConfigMap, Deployment applied server-side and one created, Service; 3 s idle) | {} |",
+            memory(s.child.id())?
         );
     }
     if all || which == Which::Creates {

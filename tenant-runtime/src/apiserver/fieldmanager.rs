@@ -13,12 +13,17 @@
 //! custom resources use the same knowledge kubectl sees. Without a schema, maps merge key by
 //! key and lists are atomic.
 
+mod types;
+
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use http::HeaderMap;
-use parking_lot::Mutex;
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
+
+pub use types::TypeCache;
+use types::{Ext, Exts, KindTypes, Schema};
 
 use super::error::{ApiError, ApiResult};
 use super::meta;
@@ -266,37 +271,22 @@ pub fn display_path(path: &[String]) -> String {
 // ---------------------------------------------------------------------------------------------
 // schemas
 
-/// The published OpenAPI v3 schemas of one group-version.
-struct Document {
-    hash: String,
-    schemas: Value,
-    /// The definition name of each kind asked for, by `group/version/kind`.
-    roots: Mutex<HashMap<String, Option<String>>>,
-}
-
-/// Parsed group-version documents, by path, keyed by their content hash.
-fn documents() -> &'static Mutex<HashMap<String, Arc<Document>>> {
-    static DOCS: OnceLock<Mutex<HashMap<String, Arc<Document>>>> = OnceLock::new();
-    DOCS.get_or_init(|| Mutex::new(HashMap::new()))
-}
-
-/// The schema of one kind, taken from the OpenAPI document the server publishes.
+/// The schema of one kind, taken from the OpenAPI document the server publishes: the compact
+/// merge structure of the definitions the kind reaches (see [`types`]), shared by every write
+/// of the kind.
 #[derive(Clone)]
 pub struct KindSchema {
-    doc: Option<Arc<Document>>,
-    root: Option<String>,
+    types: Option<Arc<KindTypes>>,
 }
 
 impl KindSchema {
     /// No type knowledge: maps merge per key, lists are atomic.
     pub fn untyped() -> Self {
-        KindSchema {
-            doc: None,
-            root: None,
-        }
+        KindSchema { types: None }
     }
 
-    /// The schema of `group/version` `kind` as published in `/openapi/v3`.
+    /// The schema of `group/version` `kind` as published in `/openapi/v3`, from the server's
+    /// cache of kind types (built on the first write of the kind).
     pub fn lookup(openapi: &OpenApi, group: &str, version: &str, kind: &str) -> Self {
         let path = if group.is_empty() {
             format!("api/{version}")
@@ -304,76 +294,41 @@ impl KindSchema {
             format!("apis/{group}/{version}")
         };
         let hashes = openapi.v3_hashes();
-        let Some(hash) = hashes.get(&path) else {
-            return Self::untyped();
-        };
-        let cached = documents()
-            .lock()
-            .get(&path)
-            .filter(|d| &d.hash == hash)
-            .cloned();
-        let doc = match cached {
-            Some(d) => d,
-            None => {
-                let Some((bytes, h)) = openapi.v3_group_version(&path) else {
-                    return Self::untyped();
-                };
-                let Ok(v) = serde_json::from_slice::<Value>(&bytes) else {
-                    return Self::untyped();
-                };
-                let d = Arc::new(Document {
-                    hash: h,
-                    schemas: v["components"]["schemas"].clone(),
-                    roots: Mutex::new(HashMap::new()),
-                });
-                documents().lock().insert(path, d.clone());
-                d
-            }
-        };
-        let id = format!("{group}/{version}/{kind}");
-        let known = doc.roots.lock().get(&id).cloned();
-        let root = match known {
-            Some(r) => r,
-            None => {
-                let r = doc.schemas.as_object().and_then(|m| {
-                    m.iter().find_map(|(name, s)| {
-                        let gvks = s.get("x-kubernetes-group-version-kind")?.as_array()?;
-                        gvks.iter()
-                            .any(|g| {
-                                g["group"] == group && g["version"] == version && g["kind"] == kind
-                            })
-                            .then(|| name.clone())
-                    })
-                });
-                doc.roots.lock().insert(id, r.clone());
-                r
-            }
-        };
-        KindSchema {
-            doc: Some(doc),
-            root,
-        }
+        let types = openapi.field_types().get(&hashes, &path, kind, || {
+            let (bytes, hash) = openapi.v3_group_version_transient(&path)?;
+            let doc = serde_json::from_slice::<types::Document>(&bytes).ok()?;
+            drop(bytes);
+            Some((hash, doc.0.kind(group, version, kind)))
+        });
+        KindSchema { types }
     }
 
     /// A schema built from a bare `components.schemas` map (tests).
     pub fn from_schemas(schemas: Value, root: &str) -> Self {
+        let defs = types::Definitions::deserialize(&schemas)
+            .map(types::Definitions::into_schemas)
+            .unwrap_or_default();
         KindSchema {
-            doc: Some(Arc::new(Document {
-                hash: String::new(),
-                schemas,
-                roots: Mutex::new(HashMap::new()),
-            })),
-            root: Some(root.to_string()),
+            types: KindTypes::from_definitions(defs, root).map(Arc::new),
         }
     }
 
+    /// How many definitions this schema holds (what the kind reaches).
+    pub fn definitions(&self) -> usize {
+        self.types.as_ref().map_or(0, |t| t.defs.len())
+    }
+
     fn node(&self) -> Node<'_> {
-        let defs = self.doc.as_ref().and_then(|d| d.schemas.as_object());
-        let node = match (&self.root, defs) {
-            (Some(r), Some(d)) => d.get(r),
-            _ => None,
-        };
-        Node { defs, node }
+        match &self.types {
+            Some(t) => Node {
+                defs: Some(&t.defs),
+                node: t.defs.get(&t.root),
+            },
+            None => Node {
+                defs: None,
+                node: None,
+            },
+        }
     }
 }
 
@@ -402,12 +357,12 @@ enum ListKind {
 /// A position in a schema; `node` is `None` where the schema says nothing.
 #[derive(Clone, Copy)]
 struct Node<'a> {
-    defs: Option<&'a Map<String, Value>>,
-    node: Option<&'a Value>,
+    defs: Option<&'a HashMap<Box<str>, Schema>>,
+    node: Option<&'a Schema>,
 }
 
 impl<'a> Node<'a> {
-    fn at(self, node: Option<&'a Value>) -> Node<'a> {
+    fn at(self, node: Option<&'a Schema>) -> Node<'a> {
         Node {
             defs: self.defs,
             node,
@@ -415,76 +370,62 @@ impl<'a> Node<'a> {
     }
 
     /// The schema with references followed.
-    fn resolved(self) -> Option<&'a Value> {
+    fn resolved(self) -> Option<&'a Schema> {
         let mut s = self.node?;
         for _ in 0..32 {
-            let r = s
-                .get("$ref")
-                .and_then(Value::as_str)
-                .or_else(|| s.get("allOf")?.as_array()?.first()?.get("$ref")?.as_str());
-            let Some(r) = r else { return Some(s) };
-            let name = r.rsplit('/').next().unwrap_or(r);
-            s = self.defs?.get(name)?;
+            let Some(r) = &s.reference else {
+                return Some(s);
+            };
+            s = self.defs?.get(r)?;
         }
         Some(s)
     }
 
-    fn ext(self, key: &str) -> Option<&'a Value> {
+    /// An extension of the schema here, else of the one its reference leads to.
+    fn ext(self, key: impl Fn(&'a Exts) -> Option<&'a Ext>) -> Option<&'a Ext> {
+        let of = |s: &'a Schema| s.ext.as_deref().and_then(&key);
         self.node
-            .and_then(|n| n.get(key))
-            .or_else(|| self.resolved().and_then(|r| r.get(key)))
+            .and_then(of)
+            .or_else(|| self.resolved().and_then(of))
     }
 
     fn field(self, name: &str) -> Node<'a> {
         let Some(r) = self.resolved() else {
             return self.at(None);
         };
-        if let Some(p) = r.get("properties").and_then(|p| p.get(name)) {
+        if let Some(p) = r.property(name) {
             return self.at(Some(p));
         }
-        match r.get("additionalProperties") {
-            Some(a) if a.is_object() => self.at(Some(a)),
-            _ => self.at(None),
-        }
+        self.at(r.additional.as_deref())
     }
 
     fn is_map(self) -> bool {
-        self.resolved()
-            .is_some_and(|r| r.get("additionalProperties").is_some_and(Value::is_object))
+        self.resolved().is_some_and(|r| r.additional.is_some())
     }
 
     fn items(self) -> Node<'a> {
-        self.at(self.resolved().and_then(|r| r.get("items")))
+        self.at(self.resolved().and_then(|r| r.items.as_deref()))
     }
 
     /// The definition name a reference leads to.
     fn definition(self) -> Option<&'a str> {
-        let s = self.node?;
-        let r = s
-            .get("$ref")
-            .and_then(Value::as_str)
-            .or_else(|| s.get("allOf")?.as_array()?.first()?.get("$ref")?.as_str())?;
-        Some(r.rsplit('/').next().unwrap_or(r))
+        self.node?.reference.as_deref()
     }
 
     fn atomic_map(self) -> bool {
-        self.ext("x-kubernetes-map-type").and_then(Value::as_str) == Some("atomic")
+        self.ext(|e| e.map_type.as_ref()).and_then(Ext::as_str) == Some("atomic")
             || self
                 .definition()
                 .is_some_and(|d| ATOMIC_STRUCTS.binary_search(&d).is_ok())
     }
 
     fn list_kind(self) -> ListKind {
-        match self.ext("x-kubernetes-list-type").and_then(Value::as_str) {
+        match self.ext(|e| e.list_type.as_ref()).and_then(Ext::as_str) {
             Some("map") => {
                 let keys: Vec<String> = self
-                    .ext("x-kubernetes-list-map-keys")
-                    .and_then(Value::as_array)
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|k| k.as_str().map(String::from))
-                            .collect()
-                    })
+                    .ext(|e| e.list_map_keys.as_ref())
+                    .and_then(Ext::as_list)
+                    .map(|a| a.iter().map(|k| k.to_string()).collect())
                     .unwrap_or_default();
                 if keys.is_empty() {
                     ListKind::Atomic
@@ -496,12 +437,12 @@ impl<'a> Node<'a> {
             Some(_) => ListKind::Atomic,
             None => {
                 let merge = self
-                    .ext("x-kubernetes-patch-strategy")
-                    .and_then(Value::as_str)
+                    .ext(|e| e.patch_strategy.as_ref())
+                    .and_then(Ext::as_str)
                     .is_some_and(|s| s.split(',').any(|p| p == "merge"));
                 match self
-                    .ext("x-kubernetes-patch-merge-key")
-                    .and_then(Value::as_str)
+                    .ext(|e| e.patch_merge_key.as_ref())
+                    .and_then(Ext::as_str)
                 {
                     Some(k) if merge => ListKind::Map(vec![k.to_string()]),
                     None if merge => ListKind::Set,

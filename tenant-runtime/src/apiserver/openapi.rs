@@ -26,6 +26,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::KUBERNETES_VERSION;
+use super::fieldmanager::TypeCache;
 
 /// Content type of the `/openapi/v2` protobuf document. Clients ask for
 /// `application/com.github.proto-openapi.spec.v2@v1.0+protobuf`, but a `@` in the response's
@@ -86,6 +87,8 @@ fn gv_path(group: &str, version: &str) -> String {
 pub struct OpenApi {
     inner: Mutex<Inner>,
     budget: usize,
+    /// What managed-field tracking derived from these documents (kept by content hash).
+    field_types: TypeCache,
 }
 
 struct Inner {
@@ -139,7 +142,13 @@ impl OpenApi {
                 cache: VecDeque::new(),
             }),
             budget,
+            field_types: TypeCache::default(),
         }
+    }
+
+    /// The kind types managed-field tracking derived from these documents.
+    pub fn field_types(&self) -> &TypeCache {
+        &self.field_types
     }
 
     /// Replaces the served kinds (a custom resource definition came or went); every
@@ -206,9 +215,11 @@ impl OpenApi {
         (inner.epoch, inner.kinds.clone())
     }
 
+    /// The cached document `key`, else one built (and cached when `keep`).
     fn cached_or_build(
         &self,
         key: &str,
+        keep: bool,
         build: impl FnOnce(&[KindEntry]) -> Option<Vec<u8>>,
     ) -> Option<(Bytes, String)> {
         if let Some(hit) = self.inner.lock().cached(key) {
@@ -218,7 +229,7 @@ impl OpenApi {
         let body = Bytes::from(build(&kinds)?);
         let hash = content_hash(&body);
         let mut inner = self.inner.lock();
-        if inner.epoch == epoch {
+        if keep && inner.epoch == epoch {
             inner.store(self.budget, key.to_string(), body.clone(), hash.clone());
         }
         Some((body, hash))
@@ -227,13 +238,24 @@ impl OpenApi {
     /// `GET /openapi/v3/{path}` for `path` = `api/v1` or `apis/GROUP/VERSION`: the JSON
     /// document and its content hash, or `None` for an unknown group-version.
     pub fn v3_group_version(&self, path: &str) -> Option<(Bytes, String)> {
+        self.v3_group_version_kept(path, true)
+    }
+
+    /// The same document for a one-off reader inside the server (managed-field tracking):
+    /// taken from the cache when there, but not added to it, so that its bytes are freed as
+    /// soon as the reader is done.
+    pub fn v3_group_version_transient(&self, path: &str) -> Option<(Bytes, String)> {
+        self.v3_group_version_kept(path, false)
+    }
+
+    fn v3_group_version_kept(&self, path: &str, keep: bool) -> Option<(Bytes, String)> {
         let path = path.trim_matches('/');
         let (group, version) = match path.split('/').collect::<Vec<_>>()[..] {
             ["api", version] => ("", version),
             ["apis", group, version] if !group.is_empty() => (group, version),
             _ => return None,
         };
-        self.cached_or_build(path, |kinds| {
+        self.cached_or_build(path, keep, |kinds| {
             let selected: Vec<&KindEntry> = kinds
                 .iter()
                 .filter(|k| k.group == group && k.version == version)
@@ -245,9 +267,20 @@ impl OpenApi {
         })
     }
 
+    /// The keys of the cached documents, least recently used first.
+    #[cfg(test)]
+    pub(crate) fn cached_documents(&self) -> Vec<String> {
+        self.inner
+            .lock()
+            .cache
+            .iter()
+            .map(|(k, _, _)| k.clone())
+            .collect()
+    }
+
     /// `GET /openapi/v2`: every group-version in one protobuf document.
     pub fn v2_protobuf(&self) -> Bytes {
-        self.cached_or_build("v2", |kinds| {
+        self.cached_or_build("v2", true, |kinds| {
             let all: Vec<&KindEntry> = kinds.iter().collect();
             Some(v2_document(&all, kinds))
         })

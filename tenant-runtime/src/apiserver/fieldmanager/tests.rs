@@ -1,3 +1,5 @@
+use std::sync::OnceLock;
+
 use super::*;
 use crate::apiserver::openapi::KindEntry;
 
@@ -365,4 +367,351 @@ fn sets_merge_as_unions() {
     );
     let merged = ap.merge(&live);
     assert_eq!(merged["metadata"]["finalizers"], json!(["a", "b"]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// compact types against the published documents
+
+/// How the published document itself answers at one schema position (`None` where it says
+/// nothing): references followed through `components.schemas`, extensions of the position
+/// before those of what it refers to.
+#[derive(Clone, Copy)]
+struct Published<'a> {
+    defs: &'a Map<String, Value>,
+    node: Option<&'a Value>,
+}
+
+impl<'a> Published<'a> {
+    fn at(self, node: Option<&'a Value>) -> Self {
+        Published { node, ..self }
+    }
+
+    fn reference(s: &'a Value) -> Option<&'a str> {
+        let r = s
+            .get("$ref")
+            .and_then(Value::as_str)
+            .or_else(|| s.get("allOf")?.as_array()?.first()?.get("$ref")?.as_str())?;
+        Some(r.rsplit('/').next().unwrap_or(r))
+    }
+
+    fn resolved(self) -> Option<&'a Value> {
+        let mut s = self.node?;
+        for _ in 0..32 {
+            let Some(name) = Self::reference(s) else {
+                return Some(s);
+            };
+            s = self.defs.get(name)?;
+        }
+        Some(s)
+    }
+
+    fn ext(self, key: &str) -> Option<&'a Value> {
+        self.node
+            .and_then(|n| n.get(key))
+            .or_else(|| self.resolved().and_then(|r| r.get(key)))
+    }
+
+    fn field(self, name: &str) -> Self {
+        let Some(r) = self.resolved() else {
+            return self.at(None);
+        };
+        if let Some(p) = r.get("properties").and_then(|p| p.get(name)) {
+            return self.at(Some(p));
+        }
+        match r.get("additionalProperties") {
+            Some(a) if a.is_object() => self.at(Some(a)),
+            _ => self.at(None),
+        }
+    }
+
+    fn items(self) -> Self {
+        self.at(self.resolved().and_then(|r| r.get("items")))
+    }
+
+    fn is_map(self) -> bool {
+        self.resolved()
+            .is_some_and(|r| r.get("additionalProperties").is_some_and(Value::is_object))
+    }
+
+    fn atomic_map(self) -> bool {
+        self.ext("x-kubernetes-map-type").and_then(Value::as_str) == Some("atomic")
+            || self
+                .node
+                .and_then(Self::reference)
+                .is_some_and(|d| ATOMIC_STRUCTS.binary_search(&d).is_ok())
+    }
+
+    fn list_kind(self) -> ListKind {
+        let s = |k: &str| self.ext(k).and_then(Value::as_str);
+        match s("x-kubernetes-list-type") {
+            Some("map") => {
+                let keys: Vec<String> = self
+                    .ext("x-kubernetes-list-map-keys")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|k| k.as_str().map(String::from))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if keys.is_empty() {
+                    ListKind::Atomic
+                } else {
+                    ListKind::Map(keys)
+                }
+            }
+            Some("set") => ListKind::Set,
+            Some(_) => ListKind::Atomic,
+            None => {
+                let merge = s("x-kubernetes-patch-strategy")
+                    .is_some_and(|s| s.split(',').any(|p| p == "merge"));
+                match s("x-kubernetes-patch-merge-key") {
+                    Some(k) if merge => ListKind::Map(vec![k.to_string()]),
+                    None if merge => ListKind::Set,
+                    _ => ListKind::Atomic,
+                }
+            }
+        }
+    }
+}
+
+/// Walk both forms from one position, comparing every answer the merge code asks for, at
+/// every position below it (every field name the published schema has there, one it lacks, and
+/// the items). The answers below a position depend on the position only, so each published
+/// schema object is walked once.
+fn same_answers(
+    c: Node<'_>,
+    p: Published<'_>,
+    at: &mut Vec<String>,
+    seen: &mut std::collections::HashSet<usize>,
+) -> usize {
+    let here = at.join(".");
+    assert_eq!(c.node.is_some(), p.node.is_some(), "presence at {here}");
+    assert_eq!(c.is_map(), p.is_map(), "is_map at {here}");
+    assert_eq!(c.atomic_map(), p.atomic_map(), "atomic_map at {here}");
+    assert_eq!(c.list_kind(), p.list_kind(), "list_kind at {here}");
+    let Some(node) = p.node else {
+        return 1;
+    };
+    if !seen.insert(std::ptr::from_ref(node) as usize) {
+        return 1;
+    }
+    let mut checked = 1;
+    let mut names: Vec<String> = p
+        .resolved()
+        .and_then(|r| r.get("properties"))
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    names.push("no-such-field".into());
+    for name in names {
+        at.push(name.clone());
+        checked += same_answers(c.field(&name), p.field(&name), at, seen);
+        at.pop();
+    }
+    at.push("[]".into());
+    checked += same_answers(c.items(), p.items(), at, seen);
+    at.pop();
+    checked
+}
+
+#[test]
+fn compact_types_answer_as_the_published_documents() {
+    let mut kinds = KindEntry::builtins();
+    kinds.push(crontab_entry());
+    let api = OpenApi::with_cache_budget(kinds.clone(), 0);
+    let mut total = 0;
+    for k in kinds
+        .iter()
+        .filter(|k| k.verbs.iter().any(|v| v == "create"))
+    {
+        let (bytes, _) = api
+            .v3_group_version(&k.group_version_path())
+            .expect("document");
+        let doc: Value = serde_json::from_slice(&bytes).expect("json");
+        let defs = doc["components"]["schemas"].as_object().expect("schemas");
+        let schema = KindSchema::lookup(&api, &k.group, &k.version, &k.kind);
+        let types = schema.types.as_ref().expect("typed");
+        let root = defs.iter().find_map(|(name, s)| {
+            s["x-kubernetes-group-version-kind"]
+                .as_array()?
+                .iter()
+                .any(|g| g["group"] == k.group && g["version"] == k.version && g["kind"] == k.kind)
+                .then_some(name)
+        });
+        assert_eq!(root.map(String::as_str), Some(&*types.root), "{}", k.kind);
+        let published = Published {
+            defs,
+            node: defs.get(&*types.root),
+        };
+        total += same_answers(
+            schema.node(),
+            published,
+            &mut vec![k.kind.clone()],
+            &mut Default::default(),
+        );
+        // Exactly the definitions the kind reaches.
+        let mut reached = std::collections::BTreeSet::new();
+        let mut todo = vec![types.root.to_string()];
+        while let Some(n) = todo.pop() {
+            if let Some(d) = defs.get(&n)
+                && reached.insert(n)
+            {
+                collect_refs(d, &mut todo);
+            }
+        }
+        let mut kept: Vec<&str> = types.defs.keys().map(|k| &**k).collect();
+        kept.sort();
+        assert_eq!(
+            kept,
+            reached.iter().map(String::as_str).collect::<Vec<_>>(),
+            "{}",
+            k.kind
+        );
+        assert!(
+            types.defs.len() < defs.len() || defs.len() < 20,
+            "{}",
+            k.kind
+        );
+    }
+    assert!(total > 10_000, "{total}");
+}
+
+fn collect_refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(r) = Published::reference(v) {
+                out.push(r.to_string());
+            }
+            m.values().for_each(|c| collect_refs(c, out));
+        }
+        Value::Array(a) => a.iter().for_each(|c| collect_refs(c, out)),
+        _ => {}
+    }
+}
+
+fn crontab_entry() -> KindEntry {
+    KindEntry {
+        group: "stable.example.com".into(),
+        version: "v1".into(),
+        kind: "CronTab".into(),
+        plural: "crontabs".into(),
+        namespaced: true,
+        status: true,
+        scale: false,
+        verbs: ["get", "list", "create", "update", "patch", "delete"]
+            .iter()
+            .map(|v| v.to_string())
+            .collect(),
+        schema: Some(json!({
+            "type": "object",
+            "properties": {
+                "spec": {
+                    "type": "object",
+                    "description": "the spec",
+                    "properties": {
+                        "ports": {
+                            "type": "array",
+                            "x-kubernetes-list-type": "map",
+                            "x-kubernetes-list-map-keys": ["name", "protocol"],
+                            "items": {"type": "object", "properties": {"name": {"type": "string"}}},
+                        },
+                        "tags": {"type": "array", "x-kubernetes-list-type": "set", "items": {"type": "string"}},
+                        "selector": {"type": "object", "x-kubernetes-map-type": "atomic",
+                            "additionalProperties": {"type": "string"}},
+                    },
+                },
+            },
+        })),
+    }
+}
+
+#[test]
+fn custom_kinds_merge_by_their_schema_and_leave_no_cache_behind() {
+    let builtins = KindEntry::builtins();
+    let mut kinds = builtins.clone();
+    kinds.push(crontab_entry());
+    let api = OpenApi::new(kinds);
+    let schema = KindSchema::lookup(&api, "stable.example.com", "v1", "CronTab");
+    assert!(schema.definitions() >= 1);
+    let cfg = json!({"apiVersion": "stable.example.com/v1", "kind": "CronTab", "metadata": {"name": "c"},
+        "spec": {"ports": [{"name": "a", "protocol": "UDP"}], "tags": ["x"], "selector": {"k": "v"}}});
+    let ap = Apply::new(&schema, MAIN, "m", &cfg);
+    let f = ap.fields();
+    assert!(f.contains(&p(&[
+        "f:spec",
+        "f:ports",
+        "k:{\"name\":\"a\",\"protocol\":\"UDP\"}"
+    ])));
+    assert!(f.contains(&p(&["f:spec", "f:tags", "v:\"x\""])));
+    assert!(f.contains(&p(&["f:spec", "f:selector"])));
+    assert!(!f.covers(&p(&["f:spec", "f:selector", "f:k"])));
+    let cm = KindSchema::lookup(&api, "", "v1", "ConfigMap");
+    assert!(cm.definitions() >= 1);
+    assert_eq!(api.field_types().len(), 2);
+    // The definition goes: its group-version's entry goes at the next lookup; built-in kinds
+    // (whose documents did not change) stay.
+    api.set_kinds(builtins.clone());
+    let untyped = KindSchema::lookup(&api, "stable.example.com", "v1", "CronTab");
+    assert_eq!(untyped.definitions(), 0);
+    assert_eq!(api.field_types().len(), 1, "only ConfigMap is left");
+    // A changed definition gets new types.
+    let mut changed = crontab_entry();
+    changed.schema = Some(
+        json!({"type": "object", "properties": {"spec": {"type": "object",
+        "properties": {"tags": {"type": "array", "items": {"type": "string"}}}}}}),
+    );
+    let mut kinds = builtins;
+    kinds.push(changed);
+    api.set_kinds(kinds);
+    let schema = KindSchema::lookup(&api, "stable.example.com", "v1", "CronTab");
+    let ap = Apply::new(&schema, MAIN, "m", &cfg);
+    assert!(
+        ap.fields().contains(&p(&["f:spec", "f:tags"])),
+        "tags are atomic now"
+    );
+    assert_eq!(api.field_types().len(), 2);
+    // An unknown kind of a known group-version is untyped (and remembered as such).
+    let none = KindSchema::lookup(&api, "", "v1", "NoSuchKind");
+    assert_eq!(none.definitions(), 0);
+}
+
+#[test]
+fn lookups_share_one_build_and_keep_no_document() {
+    let api = OpenApi::new(KindEntry::builtins());
+    let a = KindSchema::lookup(&api, "", "v1", "Pod");
+    let b = KindSchema::lookup(&api, "", "v1", "Pod");
+    let (Some(a), Some(b)) = (&a.types, &b.types) else {
+        panic!("typed");
+    };
+    assert!(Arc::ptr_eq(a, b));
+    assert!(
+        api.cached_documents().is_empty(),
+        "the document is not kept"
+    );
+    // A served document stays cached, and the field manager reads it from there.
+    api.v3_group_version("apis/apps/v1").expect("apps");
+    let d = KindSchema::lookup(&api, "apps", "v1", "Deployment");
+    assert!(d.definitions() > 10);
+    assert_eq!(api.cached_documents(), ["apis/apps/v1"]);
+}
+
+#[test]
+fn schemas_from_a_bare_map() {
+    let s = KindSchema::from_schemas(
+        json!({
+            "a.Kind": {"properties": {"spec": {"$ref": "#/components/schemas/a.Spec"}}},
+            "a.Spec": {"properties": {"items": {"type": "array", "x-kubernetes-patch-strategy": "merge,retainKeys", "x-kubernetes-patch-merge-key": "id"}}},
+            "a.Unreached": {"properties": {}},
+        }),
+        "a.Kind",
+    );
+    assert_eq!(s.definitions(), 2);
+    let n = s.node().field("spec").field("items");
+    assert_eq!(n.list_kind(), ListKind::Map(vec!["id".into()]));
+    assert!(
+        KindSchema::from_schemas(json!({}), "a.Kind")
+            .types
+            .is_none()
+    );
 }

@@ -10,6 +10,10 @@ mod bench_apply;
 mod bench_platform;
 mod cli;
 
+// jemalloc hands freed pages back to the OS, so an idle process shrinks after bursts of work.
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Parser)]
 #[command(
     name = "kubicle",

@@ -635,4 +635,3 @@ fn assert_contains(out: &CmdOutput, text: &str, needle: &str) {
         "expected {needle:?} in the output\n{out}"
     );
 }
-

@@ -765,8 +765,8 @@ impl Allocator {
         };
         let mut pending = self.pending.lock();
         let mut used: Option<InUse> = None;
-        if !needs_cluster_ip(svc) {
-            self.node_ports_of(
+        if needs_cluster_ip(svc) {
+            self.cluster_ips_of(
                 store,
                 prefix,
                 key,
@@ -777,64 +777,6 @@ impl Allocator {
                 &mut used,
                 &mut pending,
             )?;
-            return Ok(hold);
-        }
-        if old.is_none() && !cluster_ip(svc).is_empty() && cluster_ips(svc).is_empty() {
-            let ip = cluster_ip(svc).to_string();
-            spec_mut(svc).insert("clusterIPs".into(), json!([ip]));
-        }
-        init_families(svc, old)?;
-        let old_ips: Vec<String> = match old {
-            Some(o) if needs_cluster_ip(o) => {
-                effective_ips(o).into_iter().map(String::from).collect()
-            }
-            _ => vec![],
-        };
-        if !is_headless(svc) {
-            let requested = cluster_ip(svc).to_string();
-            if requested.is_empty() {
-                let used = self.used_of(&mut used, store, prefix, key)?;
-                let ip = self.pick_ip(used, &pending)?;
-                let text = Ipv4Addr::from(ip).to_string();
-                let s = spec_mut(svc);
-                s.insert("clusterIP".into(), json!(text));
-                s.insert("clusterIPs".into(), json!([text]));
-                if !dry_run {
-                    pending.ips.insert(ip);
-                    hold.ips.push(ip);
-                }
-            } else if !old_ips.contains(&requested) {
-                let all = json!(effective_ips(svc));
-                let addr: Ipv4Addr = requested.parse().map_err(|_| {
-                    AdmitError::Invalid(vec![cause(
-                        "spec.clusterIPs[0]",
-                        Cause::INVALID,
-                        format!("Invalid value: {all}: IPv6 is not configured on this cluster"),
-                    )])
-                })?;
-                let n = u32::from(addr);
-                let failed = |why: String| {
-                    AdmitError::Invalid(vec![cause(
-                        "spec.clusterIPs",
-                        Cause::INVALID,
-                        format!("Invalid value: {all}: failed to allocate IP {requested}: {why}"),
-                    )])
-                };
-                if !self.cidr.usable(addr) {
-                    return Err(failed(format!(
-                        "the provided IP ({requested}) is not in the valid range. The range of valid IPs is {}",
-                        self.cidr
-                    )));
-                }
-                let used = self.used_of(&mut used, store, prefix, key)?;
-                if used.ips.contains(&n) || pending.ips.contains(&n) {
-                    return Err(failed("provided IP is already allocated".into()));
-                }
-                if !dry_run {
-                    pending.ips.insert(n);
-                    hold.ips.push(n);
-                }
-            }
         }
         self.node_ports_of(
             store,
@@ -889,6 +831,81 @@ impl Allocator {
         pick(band, size, taken)
             .or_else(|| pick(0, band, taken))
             .map(|off| (lo + off) as u16)
+    }
+
+    /// The cluster IPs of a Service that needs them: the ones it asks for, checked, or
+    /// picked ones.
+    #[allow(clippy::too_many_arguments)]
+    fn cluster_ips_of<'a>(
+        &'a self,
+        store: &dyn Store,
+        prefix: &str,
+        key: &str,
+        old: Option<&Value>,
+        svc: &mut Value,
+        dry_run: bool,
+        hold: &mut Hold<'a>,
+        used: &mut Option<InUse>,
+        pending: &mut Pending,
+    ) -> Result<(), AdmitError> {
+        if old.is_none() && !cluster_ip(svc).is_empty() && cluster_ips(svc).is_empty() {
+            let ip = cluster_ip(svc).to_string();
+            spec_mut(svc).insert("clusterIPs".into(), json!([ip]));
+        }
+        init_families(svc, old)?;
+        let old_ips: Vec<String> = match old {
+            Some(o) if needs_cluster_ip(o) => {
+                effective_ips(o).into_iter().map(String::from).collect()
+            }
+            _ => vec![],
+        };
+        if !is_headless(svc) {
+            let requested = cluster_ip(svc).to_string();
+            if requested.is_empty() {
+                let used = self.used_of(used, store, prefix, key)?;
+                let ip = self.pick_ip(used, pending)?;
+                let text = Ipv4Addr::from(ip).to_string();
+                let s = spec_mut(svc);
+                s.insert("clusterIP".into(), json!(text));
+                s.insert("clusterIPs".into(), json!([text]));
+                if !dry_run {
+                    pending.ips.insert(ip);
+                    hold.ips.push(ip);
+                }
+            } else if !old_ips.contains(&requested) {
+                let all = json!(effective_ips(svc));
+                let addr: Ipv4Addr = requested.parse().map_err(|_| {
+                    AdmitError::Invalid(vec![cause(
+                        "spec.clusterIPs[0]",
+                        Cause::INVALID,
+                        format!("Invalid value: {all}: IPv6 is not configured on this cluster"),
+                    )])
+                })?;
+                let n = u32::from(addr);
+                let failed = |why: String| {
+                    AdmitError::Invalid(vec![cause(
+                        "spec.clusterIPs",
+                        Cause::INVALID,
+                        format!("Invalid value: {all}: failed to allocate IP {requested}: {why}"),
+                    )])
+                };
+                if !self.cidr.usable(addr) {
+                    return Err(failed(format!(
+                        "the provided IP ({requested}) is not in the valid range. The range of valid IPs is {}",
+                        self.cidr
+                    )));
+                }
+                let used = self.used_of(used, store, prefix, key)?;
+                if used.ips.contains(&n) || pending.ips.contains(&n) {
+                    return Err(failed("provided IP is already allocated".into()));
+                }
+                if !dry_run {
+                    pending.ips.insert(n);
+                    hold.ips.push(n);
+                }
+            }
+        }
+        Ok(())
     }
 
     #[allow(clippy::too_many_arguments)]
